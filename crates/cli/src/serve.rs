@@ -1,0 +1,89 @@
+//! Running the services: `ferry up` (both, embedded SQLite), `ferry serve`
+//! (the provider) and `ferry marketplace serve` (the sandbox).
+
+use crate::config::FerryConfig;
+use clap::Args;
+use ferry_platform::http::shutdown_signal;
+use ferry_platform::service::BoundService;
+use std::path::PathBuf;
+use tokio::sync::watch;
+
+#[derive(Args)]
+pub struct UpArgs {
+    /// Folder for the SQLite files, the mail outbox and documents.
+    #[arg(long, default_value = "ferry-data")]
+    data_dir: PathBuf,
+    /// The provider's port (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    provider_port: u16,
+    /// The marketplace sandbox's port (0 picks a free one).
+    #[arg(long, default_value_t = 8090)]
+    marketplace_port: u16,
+    /// Address both services listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+}
+
+pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
+    let data_dir = args.data_dir.display().to_string();
+    config.provider.listen = format!("{}:{}", args.host, args.provider_port);
+    config.provider.database_url = format!("sqlite://{data_dir}/ferry.db");
+    config.provider.data_dir = format!("{data_dir}/provider");
+    config.marketplace.listen = format!("{}:{}", args.host, args.marketplace_port);
+    config.marketplace.database_url = format!("sqlite://{data_dir}/marketplace.db");
+    config.marketplace.data_dir = format!("{data_dir}/marketplace");
+
+    let provider = ferry_provider::build(&config.provider).await?;
+    let marketplace = ferry_marketplace::build(&config.marketplace).await?;
+    println!("Ferry is up. Data folder: {data_dir}");
+    announce("Ferry provider (seller portal, API, ops)", &provider)?;
+    announce("Marketplace sandbox (Seller Central, SP-API, LWA)", &marketplace)?;
+    println!("Press Ctrl-C to stop.");
+    run_all(vec![provider, marketplace]).await
+}
+
+pub async fn provider(config: FerryConfig) -> anyhow::Result<()> {
+    let service = ferry_provider::build(&config.provider).await?;
+    announce("Ferry provider", &service)?;
+    run_all(vec![service]).await
+}
+
+pub async fn marketplace(config: FerryConfig) -> anyhow::Result<()> {
+    let service = ferry_marketplace::build(&config.marketplace).await?;
+    announce("Marketplace sandbox", &service)?;
+    run_all(vec![service]).await
+}
+
+fn announce(title: &str, service: &BoundService) -> anyhow::Result<()> {
+    println!(
+        "  {title}: http://{} ({} database)",
+        service.local_addr()?,
+        service.db().backend().name()
+    );
+    Ok(())
+}
+
+/// Serves every service until SIGINT or SIGTERM, then stops them all
+/// gracefully.
+async fn run_all(services: Vec<BoundService>) -> anyhow::Result<()> {
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = tokio::task::JoinSet::new();
+    for service in services {
+        let mut stopped = stopped.clone();
+        tasks.spawn(service.run_until(async move {
+            drop(stopped.changed().await);
+        }));
+    }
+    tokio::select! {
+        () = shutdown_signal() => {}
+        Some(result) = tasks.join_next() => {
+            // A service ended on its own: report it and stop the rest.
+            result??;
+        }
+    }
+    stop.send_replace(true);
+    while let Some(result) = tasks.join_next().await {
+        result??;
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! The marketplace sandbox's integration tests: each starts the real service
+//! on a fresh database (SQLite, or PostgreSQL with `FERRY_TEST_POSTGRES_URL`)
+//! and talks to it over HTTP. One binary, one module per feature.
+
+mod admin;
+mod consent;
+mod deposit_methods;
+mod helpers;
+mod lwa;
+mod mws;
+mod risk;
+mod schema;
+mod signin;
+mod spapi_model;
+mod spapi_sellers;
+mod support;

@@ -1,0 +1,528 @@
+//! The JSON API of accounts under `/api/v1`.
+
+use super::sessions::SignIn;
+use super::sessions::{self, Client, Current, SESSION_COOKIE};
+use super::{credentials, registration, two_factor};
+use crate::app::{AppState, now_ms};
+use crate::audit;
+use crate::error::{Failure, Problem};
+use crate::i18n::Lang;
+use crate::ratelimit::{self, Limit};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE, USER_AGENT};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use ferry_platform::http::ApiError;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/registrations", post(register))
+        .route("/api/v1/activations", post(activate))
+        .route("/api/v1/activations/resend", post(resend_activation))
+        .route(
+            "/api/v1/sessions",
+            post(sign_in)
+                .get(list_sessions)
+                .delete(revoke_other_sessions),
+        )
+        .route("/api/v1/sessions/current", delete(sign_out))
+        .route("/api/v1/sessions/two-factor", post(sign_in_second_step))
+        .route("/api/v1/two-factor/enrollment", post(start_two_factor))
+        .route("/api/v1/two-factor/confirmation", post(confirm_two_factor))
+        .route("/api/v1/two-factor/disable", post(disable_two_factor))
+        .route(
+            "/api/v1/two-factor/recovery-codes",
+            post(regenerate_recovery_codes),
+        )
+        .route("/api/v1/sessions/{id}", delete(revoke_session))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/password-changes", post(change_password))
+        .route("/api/v1/password-resets", post(request_reset))
+        .route("/api/v1/password-resets/confirm", post(confirm_reset))
+        .route("/api/v1/audit-log", get(audit_log))
+        .layer(axum::middleware::from_fn(same_origin_only))
+}
+
+/// Refuses state-changing requests that a browser says come from another
+/// site (`Sec-Fetch-Site: cross-site`, or an `Origin` whose host is not
+/// ours), so a page elsewhere cannot ride a signed-in user's cookie.
+/// Clients that are not browsers send neither header and pass.
+async fn same_origin_only(lang: Lang, request: Request<axum::body::Body>, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    if !is_same_origin(request.headers()) {
+        return Problem::CsrfRejected.into_api(lang).into_response();
+    }
+    next.run(request).await
+}
+
+pub fn is_same_origin(headers: &HeaderMap) -> bool {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
+    if header("sec-fetch-site") == Some("cross-site") {
+        return false;
+    }
+    match (header(ORIGIN.as_str()), header(HOST.as_str())) {
+        (None, _) => true,
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, origin_host)| origin_host.eq_ignore_ascii_case(host)),
+        (Some(_), None) => false,
+    }
+}
+
+/// The caller's address and browser.
+pub struct ClientInfo(pub Client);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Ok(Self(Client { ip, user_agent }))
+    }
+}
+
+/// The session cookie's token, if the request carries one.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(&format!("{SESSION_COOKIE}="))
+                .map(str::to_string)
+        })
+        .filter(|token| !token.is_empty())
+}
+
+/// A signed-in caller; requests without a live session get 401.
+pub struct SignedIn(pub Current);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let lang = Lang::from_request_parts(parts, app)
+            .await
+            .unwrap_or_default();
+        let token =
+            session_token(&parts.headers).ok_or_else(|| Problem::NotSignedIn.into_api(lang))?;
+        match sessions::current(app, &token).await {
+            Ok(Some(current)) => Ok(Self(current)),
+            Ok(None) => Err(Problem::NotSignedIn.into_api(lang)),
+            Err(failure) => Err(failure.into_api(lang)),
+        }
+    }
+}
+
+pub fn session_cookie(app: &AppState, token: &str) -> String {
+    let secure = if app.secure_cookies() { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+pub fn clear_session_cookie(app: &AppState) -> String {
+    let secure = if app.secure_cookies() { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, Failure> {
+    serde_json::from_slice(body).map_err(|_| Problem::MalformedBody.into())
+}
+
+async fn limited(app: &AppState, limit: Limit, client: &Client) -> Result<(), Failure> {
+    ratelimit::hit(&app.db, limit, &client.ip, now_ms()).await
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn accepted() -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({ "status": "check_your_email" })),
+    )
+        .into_response()
+}
+
+async fn register(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::REGISTRATION, &client).await?;
+        let request: registration::RegistrationRequest = parse(&body)?;
+        registration::register(&app, &request, &client.ip).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    token: String,
+}
+
+async fn activate(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::ACTIVATION, &client).await?;
+        let request: TokenRequest = parse(&body)?;
+        registration::activate(&app, &request.token, &client.ip).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "status": "activated" })).into_response())
+}
+
+#[derive(Deserialize)]
+struct EmailRequest {
+    email: String,
+}
+
+async fn resend_activation(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::ACTIVATION, &client).await?;
+        let request: EmailRequest = parse(&body)?;
+        registration::resend_activation(&app, &request.email).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize)]
+struct SignInRequest {
+    email: String,
+    password: String,
+}
+
+async fn sign_in(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::LOGIN, &client).await?;
+        let request: SignInRequest = parse(&body)?;
+        let previous = session_token(&headers);
+        sessions::sign_in(
+            &app,
+            &request.email,
+            &request.password,
+            &client,
+            previous.as_deref(),
+        )
+        .await
+    };
+    match run.await.map_err(|failure| failure.into_api(lang))? {
+        SignIn::Session(session) => Ok(session_response(&app, &session)),
+        SignIn::TwoFactorRequired { challenge } => {
+            let body = json!({ "status": "two_factor_required", "challenge": challenge });
+            Ok(Json(body).into_response())
+        }
+    }
+}
+
+fn session_response(app: &AppState, session: &sessions::NewSession) -> Response {
+    let body = me_json(app, &session.user);
+    (
+        [(SET_COOKIE, session_cookie(app, &session.token))],
+        Json(body),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct SecondStepRequest {
+    challenge: String,
+    code: String,
+}
+
+async fn sign_in_second_step(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::LOGIN, &client).await?;
+        let request: SecondStepRequest = parse(&body)?;
+        let previous = session_token(&headers);
+        sessions::sign_in_second_step(
+            &app,
+            &request.challenge,
+            &request.code,
+            &client,
+            previous.as_deref(),
+        )
+        .await
+    };
+    let session = run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(session_response(&app, &session))
+}
+
+#[derive(Deserialize)]
+struct PasswordRequest {
+    password: String,
+}
+
+async fn start_two_factor(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: PasswordRequest = parse(&body)?;
+        two_factor::start(&app, &current, &request.password).await
+    };
+    let enrollment = run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(enrollment).into_response())
+}
+
+#[derive(Deserialize)]
+struct CodeRequest {
+    code: String,
+}
+
+async fn confirm_two_factor(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: CodeRequest = parse(&body)?;
+        two_factor::confirm(&app, &current, &request.code, &client).await
+    };
+    let codes = run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "recovery_codes": codes })).into_response())
+}
+
+#[derive(Deserialize)]
+struct DisableRequest {
+    password: String,
+    code: String,
+}
+
+async fn disable_two_factor(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: DisableRequest = parse(&body)?;
+        two_factor::disable(&app, &current, &request.password, &request.code, &client).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn regenerate_recovery_codes(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    let codes = two_factor::regenerate_recovery_codes(&app, &current, &client)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "recovery_codes": codes })).into_response())
+}
+
+fn me_json(app: &AppState, user: &super::User) -> serde_json::Value {
+    let max_age_ms = app.security.password_max_age_days * 24 * 60 * 60 * 1000;
+    let change_due = user.password_change_required_at_ms.is_some()
+        || now_ms() - user.password_changed_at_ms >= max_age_ms;
+    json!({
+        "user_id": user.id,
+        "account_id": user.account_id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role,
+        "language": user.language.tag(),
+        "password_change_due": change_due,
+        "two_factor_enabled": user.two_factor_enabled(),
+        "two_factor_enabled": user.two_factor_enabled(),
+    })
+}
+
+async fn me(State(app): State<AppState>, SignedIn(current): SignedIn) -> Json<serde_json::Value> {
+    Json(me_json(&app, &current.user))
+}
+
+async fn sign_out(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    sessions::revoke_own(&app, &current, &current.session_id, &client.ip)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok((
+        [(SET_COOKIE, clear_session_cookie(&app))],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+async fn list_sessions(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    let sessions = sessions::list(&app, &current)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "sessions": sessions })).into_response())
+}
+
+async fn revoke_session(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    Path(id): Path<String>,
+) -> ApiResult {
+    sessions::revoke_own(&app, &current, &id, &client.ip)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn revoke_other_sessions(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    let ended = sessions::revoke_others(&app, &current, &client.ip)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "ended": ended })).into_response())
+}
+
+#[derive(Deserialize)]
+struct ChangePasswordRequest {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: ChangePasswordRequest = parse(&body)?;
+        credentials::change(
+            &app,
+            &current.user.id,
+            &current.session_id,
+            &request.current_password,
+            &request.new_password,
+        )
+        .await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn request_reset(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::RESET, &client).await?;
+        let request: EmailRequest = parse(&body)?;
+        credentials::request_reset(&app, &request.email).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize)]
+struct ResetRequest {
+    token: String,
+    new_password: String,
+}
+
+async fn confirm_reset(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::RESET, &client).await?;
+        let request: ResetRequest = parse(&body)?;
+        credentials::reset(&app, &request.token, &request.new_password).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The account's security log, for its owner.
+async fn audit_log(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    if current.user.role != "owner" {
+        return Err(Problem::NotFound.into_api(lang));
+    }
+    let entries = audit::for_account(&app.db, &current.user.account_id, 200)
+        .await
+        .map_err(|error| Failure::from(error).into_api(lang))?;
+    let entries: Vec<_> = entries
+        .iter()
+        .map(|entry| json!({ "seq": entry.seq, "at_ms": entry.at_ms, "user_id": entry.user_id, "event": entry.event, "ip": entry.ip }))
+        .collect();
+    Ok(Json(json!({ "entries": entries })).into_response())
+}

@@ -1,0 +1,22 @@
+//! Ferry's collection platform: the service a seller signs up to, verifies
+//! with, receives marketplace payouts in, converts and withdraws from.
+//!
+//! Each feature is a folder holding its types, service functions, storage and
+//! routes; [`startup`] wires them into one router.
+
+pub mod accounts;
+pub mod app;
+pub mod audit;
+pub mod emails;
+pub mod error;
+pub mod i18n;
+pub mod password;
+pub mod ratelimit;
+pub mod settings;
+pub mod startup;
+pub mod tokens;
+mod web;
+
+pub use app::Deliverer;
+pub use settings::{SecuritySettings, Settings};
+pub use startup::{BuildError, MIGRATIONS, build};

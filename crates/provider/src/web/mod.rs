@@ -1,0 +1,123 @@
+//! The seller-facing web pages: server-rendered HTML in Simplified Chinese
+//! (default) or English, usable without JavaScript, every form protected
+//! against CSRF.
+
+mod csrf;
+mod pages;
+
+use crate::accounts::api::session_token;
+use crate::accounts::sessions::{self, Current};
+use crate::app::AppState;
+use crate::i18n::Lang;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Uri};
+use axum::middleware::Next;
+use axum::response::Response;
+use maud::{DOCTYPE, Markup, html};
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .layer(axum::middleware::from_fn(remember_language))
+        .merge(crate::accounts::api::routes())
+        .with_state(state)
+}
+
+/// `?lang=en` switches the language and a cookie remembers the choice.
+async fn remember_language(request: Request, next: Next) -> Response {
+    let chosen = request
+        .uri()
+        .query()
+        .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("lang=")))
+        .and_then(Lang::parse);
+    let mut response = next.run(request).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The session, if the browser has a live one.
+pub struct MaybeSignedIn(pub Option<Current>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = session_token(&parts.headers) else { return Ok(Self(None)) };
+        match sessions::current(app, &token).await {
+            Ok(current) => Ok(Self(current)),
+            Err(failure) => {
+                tracing::error!(?failure, "cannot read the session");
+                Ok(Self(None))
+            }
+        }
+    }
+}
+
+/// What every page needs to render its frame.
+pub struct Frame<'a> {
+    pub lang: Lang,
+    pub uri: &'a Uri,
+    pub signed_in: bool,
+}
+
+/// The current address with `lang` set to `lang`.
+fn with_lang(uri: &Uri, lang: Lang) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
+        .collect();
+    let mut query = kept.join("&");
+    if !query.is_empty() {
+        query.push('&');
+    }
+    format!("{}?{query}lang={}", uri.path(), lang.tag())
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
+header{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;margin-bottom:1rem}\
+label{display:block;margin:.6rem 0}input,select{display:block;width:100%;padding:.4rem;box-sizing:border-box}\
+button{margin-top:.8rem;padding:.5rem 1rem}.error{background:#fde8e8;border:1px solid #e99;padding:.6rem}\
+.notice{background:#eef6ee;border:1px solid #9c9;padding:.6rem}table{width:100%;border-collapse:collapse}td,th{border-bottom:1px solid #eee;text-align:left;padding:.3rem}";
+
+pub fn layout(frame: &Frame<'_>, title: &str, content: Markup) -> Markup {
+    let lang = frame.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Ferry" }
+                style { (STYLE) }
+            }
+            body {
+                header {
+                    a href="/" { strong { (lang.pick("Ferry 跨境收款", "Ferry cross-border collection")) } }
+                    nav {
+                        @if frame.signed_in {
+                            a href="/dashboard" { (lang.pick("概览", "Dashboard")) } " · "
+                            a href="/security" { (lang.pick("安全设置", "Security")) } " · "
+                        }
+                        a href=(with_lang(frame.uri, Lang::ZhCn)) lang="zh-CN" { "中文" } " | "
+                        a href=(with_lang(frame.uri, Lang::En)) lang="en" { "English" }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (content)
+                }
+            }
+        }
+    }
+}
+
