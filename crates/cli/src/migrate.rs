@@ -21,16 +21,16 @@ pub struct MigrateArgs {
 }
 
 pub async fn run(config: FerryConfig, args: MigrateArgs) -> anyhow::Result<()> {
-    let (configured, migrations) = match args.service {
-        Service::Provider => (config.provider.database_url, &ferry_provider::MIGRATIONS),
-        Service::Marketplace => (
-            config.marketplace.database_url,
-            &ferry_marketplace::MIGRATIONS,
-        ),
+    let configured = match args.service {
+        Service::Provider => config.provider.database_url,
+        Service::Marketplace => config.marketplace.database_url,
     };
     let url = args.database_url.unwrap_or(configured);
     let db = Db::connect(&url).await?;
-    db.migrate(migrations).await?;
+    match args.service {
+        Service::Provider => ferry_provider::migrate(&db).await?,
+        Service::Marketplace => db.migrate(&ferry_marketplace::MIGRATIONS).await?,
+    }
     db.close().await;
     println!("migrations applied to {}", redact_url(&url));
     Ok(())

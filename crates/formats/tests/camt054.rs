@@ -40,7 +40,10 @@ fn v02_bank_sample_parses_to_the_expected_values() {
             offset: Some(offset!(+1)),
         }
     );
-    assert_eq!(notification.notification_id.as_str(), "NTF-20261124-000187-01");
+    assert_eq!(
+        notification.notification_id.as_str(),
+        "NTF-20261124-000187-01"
+    );
     assert_eq!(
         notification.account,
         AccountId::Iban(Iban::parse("DE89370400440532013000").unwrap())
@@ -68,7 +71,9 @@ fn v02_bank_sample_parses_to_the_expected_values() {
         uetr: None,
         instruction_id: Some(text("AMZ-DE-19482314502")),
         debtor_name: Some(text("Amazon Payments Europe S.C.A.")),
-        debtor_account: Some(AccountId::Iban(Iban::parse("LU280019400644750000").unwrap())),
+        debtor_account: Some(AccountId::Iban(
+            Iban::parse("LU280019400644750000").unwrap(),
+        )),
         debtor_agent_bic: Some(Bic::parse("BCEELULL").unwrap()),
         creditor_name: Some(text("Shenzhen Bright Home Co., Ltd. & Partner")),
         creditor_account: AccountId::Iban(Iban::parse("DE75512108001245126199").unwrap()),
@@ -99,7 +104,10 @@ fn v08_bank_sample_parses_to_the_expected_values() {
     assert_eq!(notification.created_at.offset, Some(offset!(UTC)));
     assert_eq!(
         notification.account,
-        other("4000123456", Some(AccountScheme::Proprietary(text("US DDA"))))
+        other(
+            "4000123456",
+            Some(AccountScheme::Proprietary(text("US DDA")))
+        )
     );
     let wire = &notification.entries[0];
     assert_eq!(wire.amount, amount(1_234_567, Currency::USD));
@@ -111,14 +119,29 @@ fn v08_bank_sample_parses_to_the_expected_values() {
         Some(Uetr::parse("eb6305c9-1f7f-49de-aed0-16487c27b42d").unwrap())
     );
     assert_eq!(transaction.end_to_end_id, Some(text("NOTPROVIDED")));
-    assert_eq!(transaction.instruction_id, Some(text("AMZN-PAYOUT-6081231")));
-    assert_eq!(transaction.debtor_name, Some(text("AMAZON.COM SERVICES LLC")));
+    assert_eq!(
+        transaction.instruction_id,
+        Some(text("AMZN-PAYOUT-6081231"))
+    );
+    assert_eq!(
+        transaction.debtor_name,
+        Some(text("AMAZON.COM SERVICES LLC"))
+    );
     assert_eq!(transaction.debtor_account, Some(other("375610034", None)));
-    assert_eq!(transaction.debtor_agent_bic, Some(Bic::parse("CHASUS33").unwrap()));
-    assert_eq!(transaction.creditor_name, Some(text("Hangzhou Lakeside Trading Co Ltd")));
+    assert_eq!(
+        transaction.debtor_agent_bic,
+        Some(Bic::parse("CHASUS33").unwrap())
+    );
+    assert_eq!(
+        transaction.creditor_name,
+        Some(text("Hangzhou Lakeside Trading Co Ltd"))
+    );
     assert_eq!(
         transaction.creditor_account,
-        other("8800012345678901", Some(AccountScheme::Proprietary(text("VIRTUAL"))))
+        other(
+            "8800012345678901",
+            Some(AccountScheme::Proprietary(text("VIRTUAL")))
+        )
     );
 
     // A pending batch: per-transaction amounts from `Amt` and `AmtDtls`.
@@ -126,7 +149,10 @@ fn v08_bank_sample_parses_to_the_expected_values() {
     assert_eq!(batch.status, EntryStatus::Pending);
     assert_eq!(batch.booking_date, None);
     let amounts: Vec<_> = batch.transactions.iter().map(|t| t.amount).collect();
-    assert_eq!(amounts, vec![amount(10_050, Currency::USD), amount(19_950, Currency::USD)]);
+    assert_eq!(
+        amounts,
+        vec![amount(10_050, Currency::USD), amount(19_950, Currency::USD)]
+    );
 }
 
 #[test]
@@ -153,7 +179,10 @@ fn written_v08_uses_the_v08_shapes() {
 
 #[test]
 fn yen_with_decimals_is_refused() {
-    let xml = V08_USD.replace("<Amt Ccy=\"USD\">12345.67</Amt>\n        <CdtDbtInd>", "<Amt Ccy=\"JPY\">1500.50</Amt>\n        <CdtDbtInd>");
+    let xml = V08_USD.replace(
+        "<Amt Ccy=\"USD\">12345.67</Amt>\n        <CdtDbtInd>",
+        "<Amt Ccy=\"JPY\">1500.50</Amt>\n        <CdtDbtInd>",
+    );
     let error = camt054::parse(&xml).unwrap_err();
     assert_eq!(
         error,
@@ -195,7 +224,11 @@ fn precise_errors_for_bad_values() {
         camt054::parse(&bad_iban),
         Err(Camt054Error::InvalidIban { path, .. }) if path.ends_with("TxDtls[1]/RltdPties/CdtrAcct/Id/IBAN")
     ));
-    let bad_indicator = V08_USD.replacen("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CREDIT</CdtDbtInd>", 1);
+    let bad_indicator = V08_USD.replacen(
+        "<CdtDbtInd>CRDT</CdtDbtInd>",
+        "<CdtDbtInd>CREDIT</CdtDbtInd>",
+        1,
+    );
     assert_eq!(
         camt054::parse(&bad_indicator),
         Err(Camt054Error::InvalidCode {
@@ -205,7 +238,10 @@ fn precise_errors_for_bad_values() {
         })
     );
     let bad_uetr = V08_USD.replace("49de-aed0", "39de-aed0");
-    assert!(matches!(camt054::parse(&bad_uetr), Err(Camt054Error::InvalidUetr { .. })));
+    assert!(matches!(
+        camt054::parse(&bad_uetr),
+        Err(Camt054Error::InvalidUetr { .. })
+    ));
     let no_currency = V08_USD.replacen("<Amt Ccy=\"USD\">", "<Amt>", 1);
     assert!(matches!(
         camt054::parse(&no_currency),
@@ -216,9 +252,18 @@ fn precise_errors_for_bad_values() {
         camt054::parse(&camt053),
         Err(Camt054Error::UnsupportedMessage { .. })
     ));
-    assert!(matches!(camt054::parse("<Document"), Err(Camt054Error::Syntax { .. })));
-    let long_id = V08_USD.replace("20261124NY00004711</MsgId>", &format!("{}</MsgId>", "X".repeat(36)));
-    assert!(matches!(camt054::parse(&long_id), Err(Camt054Error::InvalidText { .. })));
+    assert!(matches!(
+        camt054::parse("<Document"),
+        Err(Camt054Error::Syntax { .. })
+    ));
+    let long_id = V08_USD.replace(
+        "20261124NY00004711</MsgId>",
+        &format!("{}</MsgId>", "X".repeat(36)),
+    );
+    assert!(matches!(
+        camt054::parse(&long_id),
+        Err(Camt054Error::InvalidText { .. })
+    ));
 }
 
 #[test]
@@ -227,7 +272,8 @@ fn a_batch_transaction_without_amount_is_refused() {
     assert_eq!(
         camt054::parse(&xml),
         Err(Camt054Error::MissingElement {
-            path: "Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/Ntry[2]/NtryDtls[1]/TxDtls[1]/Amt".into()
+            path: "Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/Ntry[2]/NtryDtls[1]/TxDtls[1]/Amt"
+                .into()
         })
     );
 }
@@ -235,9 +281,12 @@ fn a_batch_transaction_without_amount_is_refused() {
 fn arb_text<const MAX: usize>() -> impl Strategy<Value = IsoText<MAX>> {
     // Printable text including XML-special characters and non-ASCII, with
     // no outer whitespace (the schema's texts are compared trimmed).
-    proptest::string::string_regex(&format!("[A-Za-z0-9&<>\"'äß中/ .-]{{0,{}}}[A-Za-z0-9&<>中]", MAX - 1))
-        .unwrap()
-        .prop_map(|value| IsoText::parse(&value).unwrap())
+    proptest::string::string_regex(&format!(
+        "[A-Za-z0-9&<>\"'äß中/ .-]{{0,{}}}[A-Za-z0-9&<>中]",
+        MAX - 1
+    ))
+    .unwrap()
+    .prop_map(|value| IsoText::parse(&value).unwrap())
 }
 
 fn arb_currency() -> impl Strategy<Value = Currency> {
@@ -251,10 +300,15 @@ fn arb_amount(currency: Currency) -> impl Strategy<Value = IsoAmount> {
 fn arb_account() -> impl Strategy<Value = AccountId> {
     prop_oneof![
         "[0-9]{18}".prop_map(|bban| AccountId::Iban(Iban::from_bban("DE", &bban).unwrap())),
-        (arb_text::<34>(), prop::option::of(arb_text::<4>().prop_map(AccountScheme::Code)))
+        (
+            arb_text::<34>(),
+            prop::option::of(arb_text::<4>().prop_map(AccountScheme::Code))
+        )
             .prop_map(|(id, scheme)| AccountId::Other { id, scheme }),
-        (arb_text::<34>(), arb_text::<35>())
-            .prop_map(|(id, name)| AccountId::Other { id, scheme: Some(AccountScheme::Proprietary(name)) }),
+        (arb_text::<34>(), arb_text::<35>()).prop_map(|(id, name)| AccountId::Other {
+            id,
+            scheme: Some(AccountScheme::Proprietary(name))
+        }),
     ]
 }
 
@@ -266,13 +320,28 @@ fn arb_transaction(currency: Currency) -> impl Strategy<Value = TransactionDetai
         prop::option::of(arb_text::<35>()),
         prop::option::of(arb_text::<140>()),
         prop::option::of(arb_account()),
-        prop::option::of(prop::sample::select(vec!["CHASUS33", "DEUTDEFF500", "BCEELULL"])),
+        prop::option::of(prop::sample::select(vec![
+            "CHASUS33",
+            "DEUTDEFF500",
+            "BCEELULL",
+        ])),
         prop::option::of(arb_text::<140>()),
         arb_account(),
         prop::collection::vec(arb_text::<140>(), 0..3),
     )
         .prop_map(
-            |(amount, end_to_end_id, uetr, instruction_id, debtor_name, debtor_account, bic, creditor_name, creditor_account, remittance_info)| {
+            |(
+                amount,
+                end_to_end_id,
+                uetr,
+                instruction_id,
+                debtor_name,
+                debtor_account,
+                bic,
+                creditor_name,
+                creditor_account,
+                remittance_info,
+            )| {
                 TransactionDetails {
                     amount,
                     end_to_end_id,
@@ -298,7 +367,11 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
         (
             arb_amount(currency),
             prop::sample::select(vec![CreditDebit::Credit, CreditDebit::Debit]),
-            prop::sample::select(vec![EntryStatus::Booked, EntryStatus::Pending, EntryStatus::Info]),
+            prop::sample::select(vec![
+                EntryStatus::Booked,
+                EntryStatus::Pending,
+                EntryStatus::Info,
+            ]),
             prop::option::of(arb_date()),
             prop::option::of(arb_date()),
             prop::option::of(arb_text::<35>()),
@@ -306,17 +379,28 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
             prop::collection::vec(arb_transaction(currency), 1..3),
         )
             .prop_map(
-                |(amount, direction, status, booking_date, value_date, bank_reference, code, transactions)| Entry {
+                |(
                     amount,
                     direction,
                     status,
                     booking_date,
                     value_date,
                     bank_reference,
-                    bank_transaction_code: code.map(|(domain, family, sub_family)| BankTransactionCode {
-                        domain,
-                        family,
-                        sub_family,
+                    code,
+                    transactions,
+                )| Entry {
+                    amount,
+                    direction,
+                    status,
+                    booking_date,
+                    value_date,
+                    bank_reference,
+                    bank_transaction_code: code.map(|(domain, family, sub_family)| {
+                        BankTransactionCode {
+                            domain,
+                            family,
+                            sub_family,
+                        }
                     }),
                     transactions,
                 },
@@ -325,14 +409,17 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
 }
 
 fn arb_created_at() -> impl Strategy<Value = IsoDateTime> {
-    (0_i64..2_000_000_000, 0_u32..1_000_000_000, prop::option::of(-12_i8..=14)).prop_map(
-        |(seconds, nanos, hours)| IsoDateTime {
+    (
+        0_i64..2_000_000_000,
+        0_u32..1_000_000_000,
+        prop::option::of(-12_i8..=14),
+    )
+        .prop_map(|(seconds, nanos, hours)| IsoDateTime {
             local: (datetime!(1990-01-01 0:00) + time::Duration::seconds(seconds))
                 .replace_nanosecond(nanos)
                 .unwrap(),
             offset: hours.map(|h| time::UtcOffset::from_hms(h, 0, 0).unwrap()),
-        },
-    )
+        })
 }
 
 proptest! {

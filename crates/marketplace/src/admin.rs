@@ -6,7 +6,7 @@ use crate::errors::{AdminJson, bad_request, internal, not_found};
 use crate::sellers::{self, BusinessType, Email, MIN_PASSWORD_CHARS, SellingPlan, UserRole};
 use crate::state::AppState;
 use crate::support::{self, Author, Status};
-use crate::{apps, clock, crypto, deposits, mws};
+use crate::{apps, banks, clock, crypto, deposits, mws};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -32,36 +32,55 @@ pub fn routes() -> Router<AppState> {
             "/sandbox/v1/sellers/{seller_id}/marketplaces/{marketplace_id}/disbursement-status",
             get(disbursement_status),
         )
-        .route("/sandbox/v1/support-cases/{case_id}/replies", post(support_reply))
+        .route(
+            "/sandbox/v1/support-cases/{case_id}/replies",
+            post(support_reply),
+        )
         .route("/sandbox/v1/mws/verify", post(verify_mws))
+        .route("/sandbox/v1/banks", post(create_bank).get(list_banks))
         .route("/sandbox/v1/clock", get(get_clock))
+        .route("/sandbox/v1/openapi.json", get(openapi))
         .route("/sandbox/v1/clock/advance", post(advance_clock))
 }
 
+/// The admin API's OpenAPI 3 document, kept beside this file; a test sends
+/// a request to every path it lists, so it cannot name a route that is gone.
+const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+}
+
+/// A seller registration, from the admin API or the web sign-up page.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewSeller {
-    legal_name: String,
-    business_type: BusinessType,
+pub(crate) struct NewSeller {
+    pub legal_name: String,
+    pub business_type: BusinessType,
     #[serde(default)]
-    selling_plan: SellingPlan,
-    country_code: String,
-    address: NewAddress,
-    primary_user: NewUser,
+    pub selling_plan: SellingPlan,
+    pub country_code: String,
+    pub address: NewAddress,
+    pub primary_user: NewUser,
     /// The stores the seller opens; at least one.
-    marketplaces: Vec<NewParticipation>,
+    pub marketplaces: Vec<NewParticipation>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewParticipation {
-    marketplace_id: String,
-    store_name: String,
+pub(crate) struct NewParticipation {
+    pub marketplace_id: String,
+    pub store_name: String,
 }
 
 /// Parses each participation: a known marketplace ID (never twice) and a
 /// store name.
-fn participations(requested: &[NewParticipation]) -> Result<Vec<(MarketplaceId, String)>, ApiError> {
+fn participations(
+    requested: &[NewParticipation],
+) -> Result<Vec<(MarketplaceId, String)>, ApiError> {
     if requested.is_empty() {
         return Err(bad_request(
             "missing_marketplace",
@@ -71,7 +90,10 @@ fn participations(requested: &[NewParticipation]) -> Result<Vec<(MarketplaceId, 
     let mut parsed: Vec<(MarketplaceId, String)> = Vec::new();
     for participation in requested {
         let id = MarketplaceId::parse(&participation.marketplace_id).map_err(|error| {
-            bad_request("unknown_marketplace", format!("{}: {error}.", participation.marketplace_id))
+            bad_request(
+                "unknown_marketplace",
+                format!("{}: {error}.", participation.marketplace_id),
+            )
         })?;
         if parsed.iter().any(|(seen, _)| *seen == id) {
             return Err(bad_request(
@@ -79,7 +101,11 @@ fn participations(requested: &[NewParticipation]) -> Result<Vec<(MarketplaceId, 
                 format!("Marketplace {} is listed twice.", id.as_str()),
             ));
         }
-        let store_name = non_blank(&participation.store_name, "missing_store_name", "store name")?;
+        let store_name = non_blank(
+            &participation.store_name,
+            "missing_store_name",
+            "store name",
+        )?;
         parsed.push((id, store_name));
     }
     Ok(parsed)
@@ -87,18 +113,18 @@ fn participations(requested: &[NewParticipation]) -> Result<Vec<(MarketplaceId, 
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewAddress {
-    line1: String,
-    city: String,
-    postal_code: String,
+pub(crate) struct NewAddress {
+    pub line1: String,
+    pub city: String,
+    pub postal_code: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewUser {
-    name: String,
-    email: String,
-    password: String,
+pub(crate) struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub password: String,
 }
 
 /// A user as the admin API returns it, with the TOTP secret so automation
@@ -140,7 +166,10 @@ struct ValidUser {
 
 fn validate_user(user: NewUser) -> Result<ValidUser, ApiError> {
     let email = Email::parse(&user.email).ok_or_else(|| {
-        bad_request("invalid_email", "Enter a valid e-mail address, such as ops@example.com.")
+        bad_request(
+            "invalid_email",
+            "Enter a valid e-mail address, such as ops@example.com.",
+        )
     })?;
     if user.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(bad_request(
@@ -159,6 +188,15 @@ async fn create_seller(
     State(state): State<AppState>,
     AdminJson(new): AdminJson<NewSeller>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(register_seller(&state, new).await?),
+    ))
+}
+
+/// Validates and stores a new seller with its primary user and stores;
+/// nothing is stored when any part is refused.
+pub(crate) async fn register_seller(state: &AppState, new: NewSeller) -> Result<Value, ApiError> {
     let legal_name = non_blank(&new.legal_name, "missing_legal_name", "legal business name")?;
     let country = country_code(&new.country_code)?;
     let line1 = non_blank(&new.address.line1, "missing_address", "street address")?;
@@ -173,11 +211,27 @@ async fn create_seller(
     ensure_email_free(&mut tx, &user.email).await?;
     let seller_id = insert_seller_with_fresh_id(
         &mut tx,
-        &[&legal_name, new.business_type.as_str(), new.selling_plan.as_str(), &country, &line1, &city, &postal_code],
+        &[
+            &legal_name,
+            new.business_type.as_str(),
+            new.selling_plan.as_str(),
+            &country,
+            &line1,
+            &city,
+            &postal_code,
+        ],
         now_ms,
     )
     .await?;
-    let created = insert_user(&mut tx, &seller_id, &user, &credentials, UserRole::Primary, now_ms).await?;
+    let created = insert_user(
+        &mut tx,
+        &seller_id,
+        &user,
+        &credentials,
+        UserRole::Primary,
+        now_ms,
+    )
+    .await?;
     for (marketplace_id, store_name) in &stores {
         sqlx::query(
             "INSERT INTO marketplace_participations \
@@ -196,19 +250,20 @@ async fn create_seller(
         .iter()
         .map(|(id, name)| json!({ "marketplace_id": id.as_str(), "store_name": name }))
         .collect();
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "seller_id": seller_id,
-            "legal_name": legal_name,
-            "primary_user": created,
-            "marketplaces": stores,
-        })),
-    ))
+    Ok(json!({
+        "seller_id": seller_id,
+        "legal_name": legal_name,
+        "primary_user": created,
+        "marketplaces": stores,
+    }))
 }
 
 async fn ensure_email_free(conn: &mut AnyConnection, email: &Email) -> Result<(), ApiError> {
-    if sellers::user_by_email(conn, email.as_str()).await.map_err(internal)?.is_some() {
+    if sellers::user_by_email(conn, email.as_str())
+        .await
+        .map_err(internal)?
+        .is_some()
+    {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "email_taken",
@@ -235,7 +290,15 @@ async fn insert_seller_with_fresh_id(
         if taken.is_some() {
             continue;
         }
-        let [legal_name, business_type, selling_plan, country, line1, city, postal_code] = fields;
+        let [
+            legal_name,
+            business_type,
+            selling_plan,
+            country,
+            line1,
+            city,
+            postal_code,
+        ] = fields;
         sqlx::query(
             "INSERT INTO sellers (seller_id, legal_name, business_type, selling_plan, \
              country_code, address_line1, city, postal_code, created_at_ms) \
@@ -313,7 +376,15 @@ async fn add_user(
     let mut tx = state.db.begin().await.map_err(internal)?;
     seller_exists(&mut tx, &seller_id).await?;
     ensure_email_free(&mut tx, &user.email).await?;
-    let created = insert_user(&mut tx, &seller_id, &user, &credentials, UserRole::Secondary, now_ms).await?;
+    let created = insert_user(
+        &mut tx,
+        &seller_id,
+        &user,
+        &credentials,
+        UserRole::Secondary,
+        now_ms,
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -361,7 +432,10 @@ async fn create_developer(
         .execute(state.db.writer())
         .await
         .map_err(internal)?;
-    Ok((StatusCode::CREATED, Json(json!({ "developer_id": developer_id, "name": name }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "developer_id": developer_id, "name": name })),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -382,7 +456,9 @@ fn valid_redirect_uri(uri: &str) -> bool {
     let Ok(parsed) = reqwest::Url::parse(uri) else {
         return false;
     };
-    matches!(parsed.scheme(), "https" | "http") && parsed.host().is_some() && parsed.fragment().is_none()
+    matches!(parsed.scheme(), "https" | "http")
+        && parsed.host().is_some()
+        && parsed.fragment().is_none()
 }
 
 async fn create_app(
@@ -404,7 +480,10 @@ async fn create_app(
         .await
         .map_err(internal)?;
     if developer.is_none() {
-        return Err(not_found("developer_not_found", "No developer has this developer ID."));
+        return Err(not_found(
+            "developer_not_found",
+            "No developer has this developer ID.",
+        ));
     }
     if let Some(seller_id) = &new.private_seller_id {
         seller_exists(&mut tx, seller_id).await?;
@@ -495,7 +574,9 @@ async fn advance_clock(
             "The clock only moves forward: give a positive number of milliseconds.",
         ));
     }
-    let now_ms = clock::advance(&state.db, advance.ms).await.map_err(internal)?;
+    let now_ms = clock::advance(&state.db, advance.ms)
+        .await
+        .map_err(internal)?;
     Ok(Json(json!({ "now_ms": now_ms })))
 }
 
@@ -514,13 +595,22 @@ async fn disbursement_status(
     let under_review = deposits::review_open(&mut conn, &seller_id, &marketplace_id)
         .await
         .map_err(internal)?;
-    let on_hold = assigned.as_ref().is_some_and(|a| a.hold_until_at_ms > now_ms);
+    let on_hold = assigned
+        .as_ref()
+        .is_some_and(|a| a.hold_until_at_ms > now_ms);
+    let provider_held = match &assigned {
+        Some(a) => banks::at_non_participating_provider(&mut conn, &a.deposit_method_id)
+            .await
+            .map_err(internal)?,
+        None => false,
+    };
     Ok(Json(json!({
         "deposit_method_id": assigned.as_ref().map(|a| a.deposit_method_id.clone()),
         "hold_until_ms": assigned.as_ref().map(|a| a.hold_until_at_ms),
         "on_security_hold": on_hold,
         "under_review": under_review,
-        "disbursable": assigned.is_some() && !on_hold && !under_review,
+        "held_non_participating_provider": provider_held,
+        "disbursable": assigned.is_some() && !on_hold && !under_review && !provider_held,
     })))
 }
 
@@ -541,16 +631,29 @@ async fn support_reply(
     let body = non_blank(&reply.body, "missing_body", "reply")?;
     let now_ms = clock::now_ms(&state.db).await.map_err(internal)?;
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if support::case_of(&mut tx, None, &case_id).await.map_err(internal)?.is_none() {
+    if support::case_of(&mut tx, None, &case_id)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
         return Err(not_found("case_not_found", "No support case has this ID."));
     }
     support::add_message(&mut tx, &case_id, Author::Support, &body, now_ms)
         .await
         .map_err(internal)?;
-    let status = if reply.resolve { Status::Resolved } else { Status::Answered };
-    support::set_status(&mut tx, &case_id, status, now_ms).await.map_err(internal)?;
+    let status = if reply.resolve {
+        Status::Resolved
+    } else {
+        Status::Answered
+    };
+    support::set_status(&mut tx, &case_id, status, now_ms)
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok((StatusCode::CREATED, Json(json!({ "case_id": case_id, "status": status.code() }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "case_id": case_id, "status": status.code() })),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -567,14 +670,151 @@ async fn verify_mws(
     State(state): State<AppState>,
     AdminJson(pair): AdminJson<MwsPair>,
 ) -> Result<Json<Value>, ApiError> {
-    let seller_id = SellerId::parse(&pair.seller_id)
-        .map_err(|e| bad_request("invalid_seller_id", format!("The Seller ID is not valid: {e}.")))?;
+    let seller_id = SellerId::parse(&pair.seller_id).map_err(|e| {
+        bad_request(
+            "invalid_seller_id",
+            format!("The Seller ID is not valid: {e}."),
+        )
+    })?;
     let token = MwsAuthToken::parse(&pair.mws_auth_token).map_err(|e| {
-        bad_request("invalid_mws_auth_token", format!("The MWS Auth Token is not valid: {e}."))
+        bad_request(
+            "invalid_mws_auth_token",
+            format!("The MWS Auth Token is not valid: {e}."),
+        )
     })?;
     let mut conn = state.db.reader().acquire().await.map_err(internal)?;
     let valid = mws::verify(&mut conn, pair.developer_id.trim(), &seller_id, &token)
         .await
         .map_err(internal)?;
     Ok(Json(json!({ "valid": valid })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewBank {
+    code_type: String,
+    code: String,
+    institution_name: String,
+    kind: String,
+    #[serde(default)]
+    participating: bool,
+    notification_url: Option<String>,
+    account_verification_url: Option<String>,
+    signing_secret: Option<String>,
+}
+
+fn optional_url(url: Option<&String>, code: &'static str) -> Result<(), ApiError> {
+    match url {
+        Some(url)
+            if !reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) =>
+        {
+            Err(bad_request(code, "Give an absolute http(s) URL."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Adds or replaces a bank directory entry.
+async fn create_bank(
+    State(state): State<AppState>,
+    AdminJson(new): AdminJson<NewBank>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if !banks::CODE_TYPES.contains(&new.code_type.as_str()) {
+        return Err(bad_request(
+            "invalid_code_type",
+            format!("code_type must be one of {}.", banks::CODE_TYPES.join(", ")),
+        ));
+    }
+    let Some(kind) = banks::Kind::parse(&new.kind) else {
+        return Err(bad_request(
+            "invalid_kind",
+            "kind must be bank or payment_provider.",
+        ));
+    };
+    let code = new.code.trim().to_ascii_uppercase();
+    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(bad_request(
+            "invalid_code",
+            "The code must be letters and digits, without separators.",
+        ));
+    }
+    let institution_name = non_blank(&new.institution_name, "missing_name", "institution name")?;
+    optional_url(new.notification_url.as_ref(), "invalid_notification_url")?;
+    optional_url(
+        new.account_verification_url.as_ref(),
+        "invalid_account_verification_url",
+    )?;
+    if new.account_verification_url.is_some()
+        && new.signing_secret.as_deref().is_none_or(str::is_empty)
+    {
+        return Err(bad_request(
+            "missing_signing_secret",
+            "A provider with an account-verification endpoint needs a signing secret.",
+        ));
+    }
+    let now_ms = clock::now_ms(&state.db).await.map_err(internal)?;
+    let participating_since =
+        (kind == banks::Kind::PaymentProvider && new.participating).then_some(now_ms);
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    sqlx::query("DELETE FROM banks WHERE code_type = $1 AND code = $2")
+        .bind(&new.code_type)
+        .bind(&code)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO banks (code_type, code, institution_name, kind, participating_since_at_ms, \
+         notification_url, account_verification_url, signing_secret, created_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&new.code_type)
+    .bind(&code)
+    .bind(&institution_name)
+    .bind(kind.code())
+    .bind(participating_since)
+    .bind(&new.notification_url)
+    .bind(&new.account_verification_url)
+    .bind(&new.signing_secret)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "code_type": new.code_type,
+            "code": code,
+            "institution_name": institution_name,
+            "kind": kind.code(),
+            "participating": participating_since.is_some(),
+        })),
+    ))
+}
+
+/// The directory without signing secrets.
+async fn list_banks(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT code_type, code, institution_name, kind, participating_since_at_ms, \
+         notification_url, account_verification_url FROM banks ORDER BY code_type, code",
+    )
+    .fetch_all(state.db.reader())
+    .await
+    .map_err(internal)?;
+    let banks = rows
+        .iter()
+        .map(|row| -> Result<Value, sqlx::Error> {
+            Ok(json!({
+                "code_type": row.try_get::<String, _>("code_type")?,
+                "code": row.try_get::<String, _>("code")?,
+                "institution_name": row.try_get::<String, _>("institution_name")?,
+                "kind": row.try_get::<String, _>("kind")?,
+                "participating": row.try_get::<Option<i64>, _>("participating_since_at_ms")?.is_some(),
+                "notification_url": row.try_get::<Option<String>, _>("notification_url")?,
+                "account_verification_url": row.try_get::<Option<String>, _>("account_verification_url")?,
+            }))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(internal)?;
+    Ok(Json(json!({ "banks": banks })))
 }

@@ -48,8 +48,7 @@ fn app_from_row(row: &sqlx::any::AnyRow) -> Result<App, sqlx::Error> {
         application_id: row.try_get("application_id")?,
         name: row.try_get("name")?,
         client_secret_hash: row.try_get("client_secret_hash")?,
-        redirect_uris: serde_json::from_str(&uris)
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        redirect_uris: serde_json::from_str(&uris).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         private_seller_id: row.try_get("private_seller_id")?,
     })
 }

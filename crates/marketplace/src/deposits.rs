@@ -64,7 +64,9 @@ impl BankLocation {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|location| location.code() == code)
+        Self::ALL
+            .into_iter()
+            .find(|location| location.code() == code)
     }
 
     /// The form's fields after the holder name: (name, label).
@@ -167,7 +169,10 @@ fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
 
 /// Parses the form for `location`. Every field is checked, so the seller
 /// sees all problems at once.
-pub fn parse_form(location: BankLocation, form: &HashMap<String, String>) -> Result<DepositAccount, FieldErrors> {
+pub fn parse_form(
+    location: BankLocation,
+    form: &HashMap<String, String>,
+) -> Result<DepositAccount, FieldErrors> {
     let mut errors: FieldErrors = Vec::new();
     let holder_name = field(form, "holder_name").to_string();
     if holder_name.is_empty() {
@@ -181,14 +186,26 @@ pub fn parse_form(location: BankLocation, form: &HashMap<String, String>) -> Res
     macro_rules! parse {
         ($name:literal, $label:literal, $parsed:expr) => {{
             let parsed = $parsed.map_err(|e| e.to_string());
-            check($name, $label, parsed.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(
+                $name,
+                $label,
+                parsed.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
             parsed.ok()
         }};
     }
     let account = match location {
         BankLocation::UnitedStates => {
-            let routing = parse!("routing_number", "Routing number", AbaRoutingNumber::parse(field(form, "routing_number")));
-            let account = parse!("account_number", "Bank account number", LocalAccountNumber::parse(field(form, "account_number"), 4..=17));
+            let routing = parse!(
+                "routing_number",
+                "Routing number",
+                AbaRoutingNumber::parse(field(form, "routing_number"))
+            );
+            let account = parse!(
+                "account_number",
+                "Bank account number",
+                LocalAccountNumber::parse(field(form, "account_number"), 4..=17)
+            );
             let account_type = parse!(
                 "account_type",
                 "Account type",
@@ -199,25 +216,47 @@ pub fn parse_form(location: BankLocation, form: &HashMap<String, String>) -> Res
                 }
             );
             match (routing, account, account_type) {
-                (Some(routing), Some(account), Some(account_type)) => Some(BankAccount::Us { routing, account, account_type }),
+                (Some(routing), Some(account), Some(account_type)) => Some(BankAccount::Us {
+                    routing,
+                    account,
+                    account_type,
+                }),
                 _ => None,
             }
         }
         BankLocation::Canada => {
             let institution = field(form, "institution_number");
             let transit = field(form, "transit_number");
-            let routing = parse!("transit_number", "Branch (transit) and bank (institution) number", CaRoutingNumber::parse(&format!("{transit} {institution}")));
-            let account = parse!("account_number", "Bank account number", LocalAccountNumber::parse(field(form, "account_number"), 7..=12));
+            let routing = parse!(
+                "transit_number",
+                "Branch (transit) and bank (institution) number",
+                CaRoutingNumber::parse(&format!("{transit} {institution}"))
+            );
+            let account = parse!(
+                "account_number",
+                "Bank account number",
+                LocalAccountNumber::parse(field(form, "account_number"), 7..=12)
+            );
             match (routing, account) {
                 (Some(routing), Some(account)) => Some(BankAccount::Ca { routing, account }),
                 _ => None,
             }
         }
         BankLocation::UnitedKingdom => {
-            let sort_code = parse!("sort_code", "Bank sort code", UkSortCode::parse(field(form, "sort_code")));
-            let account = parse!("account_number", "Bank account number", UkAccountNumber::parse(field(form, "account_number")));
+            let sort_code = parse!(
+                "sort_code",
+                "Bank sort code",
+                UkSortCode::parse(field(form, "sort_code"))
+            );
+            let account = parse!(
+                "account_number",
+                "Bank account number",
+                UkAccountNumber::parse(field(form, "account_number"))
+            );
             match (sort_code, account) {
-                (Some(sort_code), Some(account)) => Some(BankAccount::Uk(UkBankAccount::new(sort_code, account))),
+                (Some(sort_code), Some(account)) => {
+                    Some(BankAccount::Uk(UkBankAccount::new(sort_code, account)))
+                }
                 _ => None,
             }
         }
@@ -241,10 +280,26 @@ pub fn parse_form(location: BankLocation, form: &HashMap<String, String>) -> Res
             }
         }
         BankLocation::Japan => {
-            let bank = parse!("bank_code", "Bank code", JpBankCode::parse(field(form, "bank_code")));
-            let branch = parse!("branch_code", "Branch code", JpBranchCode::parse(field(form, "branch_code")));
-            let number = parse!("account_number", "Account number", JpAccountNumber::parse(field(form, "account_number")));
-            let holder = parse!("holder_name", "Account holder name", KatakanaHolderName::parse(&holder_name));
+            let bank = parse!(
+                "bank_code",
+                "Bank code",
+                JpBankCode::parse(field(form, "bank_code"))
+            );
+            let branch = parse!(
+                "branch_code",
+                "Branch code",
+                JpBranchCode::parse(field(form, "branch_code"))
+            );
+            let number = parse!(
+                "account_number",
+                "Account number",
+                JpAccountNumber::parse(field(form, "account_number"))
+            );
+            let holder = parse!(
+                "holder_name",
+                "Account holder name",
+                KatakanaHolderName::parse(&holder_name)
+            );
             match (bank, branch, number, holder) {
                 (Some(bank), Some(branch), Some(number), Some(holder)) => Some(BankAccount::Jp {
                     account: JpZenginAccount::new(bank, branch, number),
@@ -255,7 +310,11 @@ pub fn parse_form(location: BankLocation, form: &HashMap<String, String>) -> Res
         }
         BankLocation::Australia => {
             let bsb = parse!("bsb", "BSB", AuBsb::parse(field(form, "bsb")));
-            let account = parse!("account_number", "Account number", LocalAccountNumber::parse(field(form, "account_number"), 5..=9));
+            let account = parse!(
+                "account_number",
+                "Account number",
+                LocalAccountNumber::parse(field(form, "account_number"), 5..=9)
+            );
             match (bsb, account) {
                 (Some(bsb), Some(account)) => Some(BankAccount::Au { bsb, account }),
                 _ => None,
@@ -270,7 +329,10 @@ pub fn parse_form(location: BankLocation, form: &HashMap<String, String>) -> Res
                 BankAccount::Jp { holder, .. } => holder.as_str().to_string(),
                 _ => holder_name,
             };
-            Ok(DepositAccount { holder_name, account })
+            Ok(DepositAccount {
+                holder_name,
+                account,
+            })
         }
         _ => Err(errors),
     }
@@ -309,7 +371,11 @@ impl BankAccount {
             Self::Uk(account) => account.sort_code().as_str().to_string(),
             Self::Euro { bic, .. } => bic.as_str().to_string(),
             Self::Jp { account, .. } => {
-                format!("{}{}", account.bank_code().as_str(), account.branch_code().as_str())
+                format!(
+                    "{}{}",
+                    account.bank_code().as_str(),
+                    account.branch_code().as_str()
+                )
             }
             Self::Au { bsb, .. } => bsb.as_str().to_string(),
         }
@@ -319,7 +385,9 @@ impl BankAccount {
     /// euro accounts, the 7-digit padded number for Japan).
     pub fn account_number(&self) -> String {
         match self {
-            Self::Us { account, .. } | Self::Ca { account, .. } | Self::Au { account, .. } => account.0.clone(),
+            Self::Us { account, .. } | Self::Ca { account, .. } | Self::Au { account, .. } => {
+                account.0.clone()
+            }
             Self::Uk(account) => account.account_number().as_str().to_string(),
             Self::Euro { iban, .. } => iban.as_str().to_string(),
             Self::Jp { account, .. } => account.account_number().as_str().to_string(),
@@ -328,8 +396,14 @@ impl BankAccount {
 
     pub fn account_type(&self) -> Option<&'static str> {
         match self {
-            Self::Us { account_type: UsAccountType::Checking, .. } => Some("checking"),
-            Self::Us { account_type: UsAccountType::Savings, .. } => Some("savings"),
+            Self::Us {
+                account_type: UsAccountType::Checking,
+                ..
+            } => Some("checking"),
+            Self::Us {
+                account_type: UsAccountType::Savings,
+                ..
+            } => Some("savings"),
             _ => None,
         }
     }
@@ -411,10 +485,12 @@ pub async fn set_default(
 ) -> Result<String, sqlx::Error> {
     let id = format!("0h_TU_CUS_{}", uuid::Uuid::new_v4());
     let account_number = deposit.account.account_number();
+    let (directory_code_type, directory_code) = crate::banks::directory_key(&deposit.account);
     sqlx::query(
         "INSERT INTO deposit_methods (deposit_method_id, seller_id, bank_location, country_code, \
-         holder_name, bank_identifier, account_number, account_type, tail, created_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         holder_name, bank_identifier, account_number, account_type, tail, created_at_ms, \
+         directory_code_type, directory_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&id)
     .bind(seller_id)
@@ -426,6 +502,8 @@ pub async fn set_default(
     .bind(deposit.account.account_type())
     .bind(tail(&account_number))
     .bind(now_ms)
+    .bind(directory_code_type)
+    .bind(&directory_code)
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM deposit_assignments WHERE seller_id = $1 AND marketplace_id = $2")
@@ -457,34 +535,6 @@ pub fn next_disbursement_at_ms(joined_at_ms: i64, now_ms: i64) -> i64 {
     }
     let periods_passed = (now_ms - first) / SETTLEMENT_PERIOD_MS + 1;
     first + periods_passed * SETTLEMENT_PERIOD_MS
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_next_disbursement_is_two_days_after_each_fourteen_day_period() {
-        let day = MS_PER_DAY;
-        assert_eq!(next_disbursement_at_ms(0, 0), 16 * day);
-        assert_eq!(next_disbursement_at_ms(0, 16 * day - 1), 16 * day);
-        assert_eq!(next_disbursement_at_ms(0, 16 * day), 30 * day);
-        assert_eq!(next_disbursement_at_ms(0, 29 * day), 30 * day);
-    }
-
-    #[test]
-    fn replacing_needs_the_complete_number() {
-        assert!(is_same_account_number(BankLocation::UnitedStates, "000123456789", "0001 2345 6789"));
-        assert!(!is_same_account_number(BankLocation::UnitedStates, "000123456789", "6789"));
-        assert!(is_same_account_number(BankLocation::Japan, "0009876", "9876"));
-        assert!(is_same_account_number(BankLocation::Euro, "DE89370400440532013000", "de89 3704 0044 0532 0130 00"));
-    }
-
-    #[test]
-    fn the_tail_is_the_last_three_characters() {
-        assert_eq!(tail("000123456789"), "789");
-        assert_eq!(tail("12"), "12");
-    }
 }
 
 /// Opens a disbursement review for the marketplace (the sandbox's risk
@@ -545,4 +595,48 @@ pub async fn clear_review(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_disbursement_is_two_days_after_each_fourteen_day_period() {
+        let day = MS_PER_DAY;
+        assert_eq!(next_disbursement_at_ms(0, 0), 16 * day);
+        assert_eq!(next_disbursement_at_ms(0, 16 * day - 1), 16 * day);
+        assert_eq!(next_disbursement_at_ms(0, 16 * day), 30 * day);
+        assert_eq!(next_disbursement_at_ms(0, 29 * day), 30 * day);
+    }
+
+    #[test]
+    fn replacing_needs_the_complete_number() {
+        assert!(is_same_account_number(
+            BankLocation::UnitedStates,
+            "000123456789",
+            "0001 2345 6789"
+        ));
+        assert!(!is_same_account_number(
+            BankLocation::UnitedStates,
+            "000123456789",
+            "6789"
+        ));
+        assert!(is_same_account_number(
+            BankLocation::Japan,
+            "0009876",
+            "9876"
+        ));
+        assert!(is_same_account_number(
+            BankLocation::Euro,
+            "DE89370400440532013000",
+            "de89 3704 0044 0532 0130 00"
+        ));
+    }
+
+    #[test]
+    fn the_tail_is_the_last_three_characters() {
+        assert_eq!(tail("000123456789"), "789");
+        assert_eq!(tail("12"), "12");
+    }
 }

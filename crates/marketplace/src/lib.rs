@@ -4,6 +4,7 @@
 
 mod admin;
 mod apps;
+mod banks;
 mod clock;
 mod crypto;
 mod deposits;

@@ -3,9 +3,9 @@
 //! response and error shapes, so an LWA client works unchanged.
 
 use crate::apps::{self, ACCESS_TOKEN_TTL_S, App};
+use crate::clock;
 use crate::crypto::token_hash;
 use crate::state::AppState;
-use crate::{clock, errors};
 use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -55,13 +55,13 @@ impl LwaError {
         Self {
             status: StatusCode::BAD_REQUEST,
             error: "unsupported_grant_type",
-            description: "The authorization grant type is not supported by the authorization server"
-                .into(),
+            description:
+                "The authorization grant type is not supported by the authorization server".into(),
         }
     }
 
     fn server_error(cause: impl std::fmt::Display) -> Self {
-        drop(errors::internal(cause));
+        tracing::error!(%cause, "internal error at the LWA token endpoint");
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             error: "server_error",
@@ -73,7 +73,12 @@ impl LwaError {
 impl IntoResponse for LwaError {
     fn into_response(self) -> Response {
         let body = json!({ "error_description": self.description, "error": self.error });
-        (self.status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+        (
+            self.status,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(body),
+        )
+            .into_response()
     }
 }
 
@@ -101,7 +106,12 @@ async fn token(
         return LwaError::invalid_request("grant_type").into_response();
     };
     match issue(&state, &params).await {
-        Ok(body) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response(),
+        Ok(body) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(body),
+        )
+            .into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -125,7 +135,8 @@ async fn issue(state: &AppState, params: &Params) -> Result<serde_json::Value, L
         check_refresh_token(&mut tx, &app, refresh_token, now_ms).await?;
         refresh_token.to_string()
     };
-    let access_token = apps::issue_access_token(&mut tx, &token_hash(&refresh_token), now_ms).await?;
+    let access_token =
+        apps::issue_access_token(&mut tx, &token_hash(&refresh_token), now_ms).await?;
     tx.commit().await?;
     Ok(json!({
         "access_token": access_token,

@@ -58,7 +58,10 @@ pub struct Authorized {
     pub created_at_ms: i64,
 }
 
-pub async fn active_for(conn: &mut AnyConnection, seller_id: &str) -> Result<Vec<Authorized>, sqlx::Error> {
+pub async fn active_for(
+    conn: &mut AnyConnection,
+    seller_id: &str,
+) -> Result<Vec<Authorized>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT m.token_hash, m.developer_id, d.name, m.created_at_ms FROM mws_authorizations m \
          JOIN developers d ON d.developer_id = m.developer_id \
@@ -79,7 +82,12 @@ pub async fn active_for(conn: &mut AnyConnection, seller_id: &str) -> Result<Vec
         .collect()
 }
 
-pub async fn revoke(conn: &mut AnyConnection, seller_id: &str, handle: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    seller_id: &str,
+    handle: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let revoked = sqlx::query(
         "UPDATE mws_authorizations SET revoked_at_ms = $1 WHERE token_hash = $2 AND seller_id = $3 \
          AND revoked_at_ms IS NULL",

@@ -116,8 +116,7 @@ impl User {
     }
 }
 
-const USER_COLUMNS: &str =
-    "user_id, seller_id, email, name, role, password_hash, totp_secret";
+const USER_COLUMNS: &str = "user_id, seller_id, email, name, role, password_hash, totp_secret";
 
 pub async fn user_by_email(
     conn: &mut AnyConnection,
@@ -244,7 +243,10 @@ mod tests {
 
     #[test]
     fn emails_are_lowercased_and_need_a_domain() {
-        assert_eq!(Email::parse(" Ops@Shop.Example ").unwrap().as_str(), "ops@shop.example");
+        assert_eq!(
+            Email::parse(" Ops@Shop.Example ").unwrap().as_str(),
+            "ops@shop.example"
+        );
         assert!(Email::parse("ops@localhost").is_none());
         assert!(Email::parse("no-at.example").is_none());
         assert!(Email::parse("a b@x.example").is_none());

@@ -23,6 +23,7 @@ pub async fn build(settings: &Settings) -> Result<BoundService, StartupError> {
         db: db.clone(),
         settings: Arc::new(settings.clone()),
         rate_limiter: Arc::new(spapi::RateLimiter::default()),
+        http: reqwest::Client::new(),
     };
     BoundService::bind(SERVICE_NAME, &settings.listen, routes(state), db)
         .await

@@ -10,4 +10,6 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub rate_limiter: Arc<RateLimiter>,
+    /// For calls to payment providers' account-verification endpoints.
+    pub http: reqwest::Client,
 }

@@ -39,7 +39,9 @@ impl Category {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|category| category.code() == code)
+        Self::ALL
+            .into_iter()
+            .find(|category| category.code() == code)
     }
 }
 
@@ -180,7 +182,10 @@ pub struct CaseSummary {
     pub opened_at_ms: i64,
 }
 
-pub async fn cases_of(conn: &mut AnyConnection, seller_id: &str) -> Result<Vec<CaseSummary>, sqlx::Error> {
+pub async fn cases_of(
+    conn: &mut AnyConnection,
+    seller_id: &str,
+) -> Result<Vec<CaseSummary>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT case_id, category, subject, status, opened_at_ms FROM support_cases \
          WHERE seller_id = $1 ORDER BY opened_at_ms DESC",
@@ -234,7 +239,13 @@ pub async fn case_of(
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|m| Ok((m.try_get("author")?, m.try_get("body")?, m.try_get("created_at_ms")?)))
+    .map(|m| {
+        Ok((
+            m.try_get("author")?,
+            m.try_get("body")?,
+            m.try_get("created_at_ms")?,
+        ))
+    })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Some((summary, messages)))
 }

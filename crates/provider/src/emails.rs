@@ -8,11 +8,36 @@ use sqlx::AnyConnection;
 
 /// What an e-mail says, before it is rendered in a language.
 pub enum Mail<'a> {
-    Activation { link: &'a str },
-    AlreadyRegistered { sign_in: &'a str, reset: &'a str },
-    Lockout { minutes: i64, reset: &'a str },
-    PasswordReset { link: &'a str },
-    PasswordChanged { reset: &'a str },
+    Activation {
+        link: &'a str,
+    },
+    AlreadyRegistered {
+        sign_in: &'a str,
+        reset: &'a str,
+    },
+    Lockout {
+        minutes: i64,
+        reset: &'a str,
+    },
+    PasswordReset {
+        link: &'a str,
+    },
+    PasswordChanged {
+        reset: &'a str,
+    },
+    Invitation {
+        inviter: &'a str,
+        link: &'a str,
+    },
+    PasswordReminder {
+        days: i64,
+        security: &'a str,
+    },
+    NewDevice {
+        device: &'a str,
+        ip: &'a str,
+        sessions: &'a str,
+    },
 }
 
 struct Parts {
@@ -56,6 +81,32 @@ fn parts(mail: &Mail<'_>, lang: Lang) -> Parts {
                 lang.pick("链接 24 小时内有效，只能使用一次。如果不是您本人申请，请忽略本邮件。", "The link works once, within 24 hours. If you did not ask for it, ignore this e-mail.").into(),
             ],
             link: Some((link.to_string(), lang.pick("重设密码", "Reset password"))),
+        },
+        Mail::PasswordReminder { days, security } => Parts {
+            subject: lang.pick("建议更换您的 Ferry 密码", "Consider changing your Ferry password"),
+            lines: vec![
+                format!("{} {days} {}", lang.pick("您的密码已使用超过", "Your password has been in use for more than"), lang.pick("天。", "days.")),
+                format!("{} {security}", lang.pick("建议在安全设置中更换：", "You can change it in your security settings:")),
+            ],
+            link: None,
+        },
+        Mail::Invitation { inviter, link } => Parts {
+            subject: lang.pick("邀请您加入 Ferry 团队", "You are invited to a Ferry team"),
+            lines: vec![
+                format!("{inviter} {}", lang.pick("邀请您使用自己的登录加入其 Ferry 账户。", "invites you to their Ferry account, with a login of your own.")),
+                lang.pick("链接 24 小时内有效，只能使用一次。", "The link works once, within 24 hours.").into(),
+            ],
+            link: Some((link.to_string(), lang.pick("接受邀请", "Accept the invitation"))),
+        },
+        Mail::NewDevice { device, ip, sessions } => Parts {
+            subject: lang.pick("新设备登录了您的 Ferry 账户", "New sign-in to your Ferry account"),
+            lines: vec![
+                lang.pick("您的账户刚刚在一个新设备上登录。", "Your account was just signed in to from a new device.").into(),
+                format!("{} {device}", lang.pick("设备：", "Device:")),
+                format!("{} {ip}", lang.pick("地址：", "Address:")),
+                format!("{} {sessions}", lang.pick("如果不是您本人，请立即结束该会话并更改密码：", "If that was not you, end the session and change your password now:")),
+            ],
+            link: None,
         },
         Mail::PasswordChanged { reset } => Parts {
             subject: lang.pick("您的 Ferry 密码已更改", "Your Ferry password was changed"),

@@ -31,6 +31,11 @@ pub enum Problem {
     TwoFactorRequired,
     TwoFactorAlreadyEnabled,
     NoEnrollmentPending,
+    PasswordChangeRequired,
+    InvalidKeyName,
+    SessionRequired,
+    InvalidRole,
+    ForbiddenForRole,
 }
 
 impl Problem {
@@ -52,7 +57,11 @@ impl Problem {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidCode | Self::ChallengeInvalid => StatusCode::UNAUTHORIZED,
-            Self::TwoFactorRequired => StatusCode::FORBIDDEN,
+            Self::TwoFactorRequired | Self::PasswordChangeRequired | Self::SessionRequired => {
+                StatusCode::FORBIDDEN
+            }
+            Self::InvalidKeyName | Self::InvalidRole => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ForbiddenForRole => StatusCode::FORBIDDEN,
             Self::TwoFactorAlreadyEnabled | Self::NoEnrollmentPending => StatusCode::CONFLICT,
         }
     }
@@ -82,6 +91,11 @@ impl Problem {
             Self::TwoFactorRequired => "two_factor_required",
             Self::TwoFactorAlreadyEnabled => "two_factor_already_enabled",
             Self::NoEnrollmentPending => "no_enrollment_pending",
+            Self::PasswordChangeRequired => "password_change_required",
+            Self::InvalidKeyName => "invalid_key_name",
+            Self::SessionRequired => "session_required",
+            Self::InvalidRole => "invalid_role",
+            Self::ForbiddenForRole => "forbidden_for_role",
         }
     }
 
@@ -179,6 +193,26 @@ impl Problem {
             Self::TwoFactorAlreadyEnabled => lang.pick(
                 "两步验证已经启用。",
                 "Two-factor authentication is already enabled.",
+            ),
+            Self::InvalidKeyName => lang.pick(
+                "请为密钥起一个名称（1 到 100 个字符）。",
+                "Give the key a name of 1 to 100 characters.",
+            ),
+            Self::InvalidRole => lang.pick(
+                "角色须为管理员（admin）、财务（finance）或只读（viewer）。",
+                "The role must be admin, finance or viewer.",
+            ),
+            Self::ForbiddenForRole => lang.pick(
+                "您的角色无权进行此操作，请联系账户所有者。",
+                "Your role does not allow this; ask the account owner.",
+            ),
+            Self::SessionRequired => lang.pick(
+                "此操作只能在登录的浏览器中进行，不能使用 API 密钥。",
+                "Do this from a signed-in browser, not with an API key.",
+            ),
+            Self::PasswordChangeRequired => lang.pick(
+                "请先更改密码，之后才能继续使用账户。",
+                "Change your password before you continue.",
             ),
             Self::NoEnrollmentPending => lang.pick(
                 "请先开始设置两步验证，再输入验证码。",

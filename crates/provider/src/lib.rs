@@ -10,6 +10,7 @@ pub mod audit;
 pub mod emails;
 pub mod error;
 pub mod i18n;
+pub mod openapi;
 pub mod password;
 pub mod ratelimit;
 pub mod settings;
@@ -19,4 +20,4 @@ mod web;
 
 pub use app::Deliverer;
 pub use settings::{SecuritySettings, Settings};
-pub use startup::{BuildError, MIGRATIONS, build};
+pub use startup::{BuildError, MIGRATIONS, all_migrations, build, migrate};

@@ -21,6 +21,20 @@ pub static MIGRATIONS: Migrations = Migrations {
     postgres: sqlx::migrate!("migrations/postgres"),
 };
 
+/// Every schema in the provider's database, in the order they apply: the
+/// ledger's tables (with their own migration table), then the provider's.
+pub fn all_migrations() -> [&'static Migrations; 2] {
+    [&ferry_ledger::MIGRATIONS, &MIGRATIONS]
+}
+
+/// Applies [`all_migrations`].
+pub async fn migrate(db: &Db) -> Result<(), DbError> {
+    for migrations in all_migrations() {
+        db.migrate(migrations).await?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]
@@ -41,7 +55,7 @@ impl From<DbError> for BuildError {
 /// starts the outbox worker (which delivers e-mail).
 pub async fn build(settings: &Settings) -> Result<BoundService, BuildError> {
     let db = Db::connect(&settings.database_url).await?;
-    db.migrate(&MIGRATIONS).await?;
+    migrate(&db).await?;
     let bind_error = |source| StartupError::Bind {
         listen: settings.listen.clone(),
         source,

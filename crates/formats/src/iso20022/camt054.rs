@@ -69,7 +69,9 @@ pub struct Entry {
     pub bank_reference: Option<Max35Text>,
     /// `Ntry/BkTxCd/Domn`.
     pub bank_transaction_code: Option<BankTransactionCode>,
-    /// `Ntry/NtryDtls/TxDtls`: at least one (a batch booking has several).
+    /// `Ntry/NtryDtls/TxDtls`: a batch booking has several. [`parse`]
+    /// refuses an entry without any, since a credit cannot be routed without
+    /// its creditor account; [`write_v08`] omits `NtryDtls` for an empty list.
     pub transactions: Vec<TransactionDetails>,
 }
 

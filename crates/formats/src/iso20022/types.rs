@@ -24,6 +24,15 @@ pub enum IsoTextError {
     /// Nothing but whitespace.
     #[error("the text is empty")]
     Empty,
+    /// A control character (line break, tab, NUL, ...): identifiers and
+    /// names never carry one, and most cannot be written in XML at all.
+    #[error("control character {found:?} at position {position}")]
+    ControlCharacter {
+        /// 1-based character position in the input as given.
+        position: usize,
+        /// The character.
+        found: char,
+    },
     /// Longer than the element allows.
     #[error("at most {max_chars} characters are allowed, found {found_chars}")]
     TooLong {
@@ -35,10 +44,19 @@ pub enum IsoTextError {
 }
 
 impl<const MAX: usize> IsoText<MAX> {
-    /// Trims `input` and checks its length (in characters, as the schema
-    /// counts them).
+    /// Trims `input`, refuses control characters and checks its length (in
+    /// characters, as the schema counts them).
     pub fn parse(input: &str) -> Result<Self, IsoTextError> {
         let text = input.trim();
+        let leading = input.len() - input.trim_start().len();
+        let leading_chars = input[..leading].chars().count();
+        if let Some((found, position)) = text
+            .chars()
+            .zip(leading_chars + 1..)
+            .find(|(c, _)| c.is_control())
+        {
+            return Err(IsoTextError::ControlCharacter { position, found });
+        }
         let found_chars = text.chars().count();
         match found_chars {
             0 => Err(IsoTextError::Empty),
@@ -84,7 +102,11 @@ impl Uetr {
             19 => matches!(b, b'8' | b'9' | b'a' | b'b'),
             _ => b.is_ascii_hexdigit(),
         });
-        if shape_ok { Ok(Self(bytes)) } else { Err(UetrError) }
+        if shape_ok {
+            Ok(Self(bytes))
+        } else {
+            Err(UetrError)
+        }
     }
 
     /// The 36-character lower-case form.
@@ -116,9 +138,8 @@ pub struct IsoDateTime {
 #[error("expected an ISO 8601 date-time like 2026-11-24T09:30:00+01:00")]
 pub struct IsoDateTimeError;
 
-const LOCAL_DATE_TIME: &[BorrowedFormatItem<'static>] = format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-);
+const LOCAL_DATE_TIME: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
 const LOCAL_DATE_TIME_OUT: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
 const SUBSECOND_OUT: &[BorrowedFormatItem<'static>] = format_description!("[subsecond]");
@@ -131,17 +152,15 @@ impl IsoDateTime {
     pub fn parse(input: &str) -> Result<Self, IsoDateTimeError> {
         let text = input.trim();
         let (local, offset) = split_offset(text)?;
-        let local = PrimitiveDateTime::parse(local, LOCAL_DATE_TIME).map_err(|_| IsoDateTimeError)?;
+        let local =
+            PrimitiveDateTime::parse(local, LOCAL_DATE_TIME).map_err(|_| IsoDateTimeError)?;
         Ok(Self { local, offset })
     }
 
     /// The schema form, with fractional seconds only when non-zero and `Z`
     /// for UTC.
     pub fn to_iso_string(&self) -> String {
-        let mut text = self
-            .local
-            .format(LOCAL_DATE_TIME_OUT)
-            .unwrap_or_default();
+        let mut text = self.local.format(LOCAL_DATE_TIME_OUT).unwrap_or_default();
         if self.local.nanosecond() != 0 {
             text.push('.');
             text.push_str(&self.local.format(SUBSECOND_OUT).unwrap_or_default());
@@ -195,7 +214,9 @@ const MAX_AMOUNT_DIGITS: u32 = 18;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum IsoAmountError {
     /// Below zero.
-    #[error("an ISO 20022 amount cannot be negative; the credit/debit indicator carries the direction")]
+    #[error(
+        "an ISO 20022 amount cannot be negative; the credit/debit indicator carries the direction"
+    )]
     Negative,
     /// More than 18 digits.
     #[error("an ISO 20022 amount has at most 18 digits")]
@@ -272,16 +293,36 @@ mod tests {
             })
         );
         assert!(IsoText::<3>::parse("äöü").is_ok());
+        assert_eq!(
+            Max35Text::parse(" a\tb"),
+            Err(IsoTextError::ControlCharacter {
+                position: 3,
+                found: '\t'
+            })
+        );
+        assert!(Max35Text::parse("a\u{0}").is_err());
     }
 
     #[test]
     fn uetr_must_be_a_v4_uuid() {
         let uetr = Uetr::parse("EB6305C9-1F7F-49DE-AED0-16487C27B42D").unwrap();
         assert_eq!(uetr.as_str(), "eb6305c9-1f7f-49de-aed0-16487c27b42d");
-        assert_eq!(Uetr::parse("eb6305c9-1f7f-39de-aed0-16487c27b42d"), Err(UetrError));
-        assert_eq!(Uetr::parse("eb6305c9-1f7f-49de-ced0-16487c27b42d"), Err(UetrError));
-        assert_eq!(Uetr::parse("eb6305c91f7f49deaed016487c27b42d"), Err(UetrError));
-        assert_eq!(Uetr::parse("eb6305c9-1f7f-49de-aed0-16487c27b42g"), Err(UetrError));
+        assert_eq!(
+            Uetr::parse("eb6305c9-1f7f-39de-aed0-16487c27b42d"),
+            Err(UetrError)
+        );
+        assert_eq!(
+            Uetr::parse("eb6305c9-1f7f-49de-ced0-16487c27b42d"),
+            Err(UetrError)
+        );
+        assert_eq!(
+            Uetr::parse("eb6305c91f7f49deaed016487c27b42d"),
+            Err(UetrError)
+        );
+        assert_eq!(
+            Uetr::parse("eb6305c9-1f7f-49de-aed0-16487c27b42g"),
+            Err(UetrError)
+        );
     }
 
     #[test]
@@ -297,27 +338,46 @@ mod tests {
         let utc = IsoDateTime::parse("2026-11-24T09:30:00+00:00").unwrap();
         assert_eq!(utc.to_iso_string(), "2026-11-24T09:30:00Z");
         assert_eq!(IsoDateTime::parse("2026-11-24"), Err(IsoDateTimeError));
-        assert_eq!(IsoDateTime::parse("2026-11-24T25:00:00"), Err(IsoDateTimeError));
+        assert_eq!(
+            IsoDateTime::parse("2026-11-24T25:00:00"),
+            Err(IsoDateTimeError)
+        );
     }
 
     #[test]
     fn amounts_are_plain_decimals_within_the_minor_unit() {
         let parse = |text, currency| IsoAmount::parse_decimal(text, currency).map(|a| a.money());
-        assert_eq!(parse("1234.56", Currency::USD), Ok(Money::from_minor(123_456, Currency::USD)));
-        assert_eq!(parse("1234.5", Currency::USD), Ok(Money::from_minor(123_450, Currency::USD)));
-        assert_eq!(parse("1500", Currency::JPY), Ok(Money::from_minor(1500, Currency::JPY)));
+        assert_eq!(
+            parse("1234.56", Currency::USD),
+            Ok(Money::from_minor(123_456, Currency::USD))
+        );
+        assert_eq!(
+            parse("1234.5", Currency::USD),
+            Ok(Money::from_minor(123_450, Currency::USD))
+        );
+        assert_eq!(
+            parse("1500", Currency::JPY),
+            Ok(Money::from_minor(1500, Currency::JPY))
+        );
         assert!(matches!(
             parse("1500.5", Currency::JPY),
-            Err(AmountTextError::Syntax(ParseMoneyError::TooManyDecimals { .. }))
+            Err(AmountTextError::Syntax(
+                ParseMoneyError::TooManyDecimals { .. }
+            ))
         ));
         assert_eq!(
             parse("1,234.56", Currency::USD),
-            Err(AmountTextError::Syntax(ParseMoneyError::UnexpectedCharacter {
-                position: 2,
-                found: ','
-            }))
+            Err(AmountTextError::Syntax(
+                ParseMoneyError::UnexpectedCharacter {
+                    position: 2,
+                    found: ','
+                }
+            ))
         );
-        assert!(matches!(parse("-5", Currency::USD), Err(AmountTextError::Syntax(_))));
+        assert!(matches!(
+            parse("-5", Currency::USD),
+            Err(AmountTextError::Syntax(_))
+        ));
         assert_eq!(
             IsoAmount::new(Money::from_minor(-1, Currency::USD)),
             Err(IsoAmountError::Negative)

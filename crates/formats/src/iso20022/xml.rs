@@ -43,28 +43,25 @@ pub(crate) fn parse_document(xml: &str) -> Result<Document, SyntaxError> {
     let mut open: Vec<Element> = Vec::new();
     let mut root: Option<(Option<String>, Element)> = None;
     loop {
-        let syntax_error = |reader: &NsReader<&[u8]>, message: String| SyntaxError {
-            byte_offset: reader.error_position(),
-            message,
-        };
         let (namespace, event) = match reader.read_resolved_event() {
             Ok((ResolveResult::Bound(namespace), event)) => {
                 (Some(namespace.as_ref().to_owned()), event)
             }
             Ok((_, event)) => (None, event),
-            Err(error) => return Err(syntax_error(&reader, error.to_string())),
+            Err(error) => return Err(syntax_error(reader.error_position(), error)),
         };
+        let here = reader.buffer_position();
         match event {
-            Event::Start(start) => open.push(new_element(&start, &reader)?),
+            Event::Start(start) => open.push(new_element(&start, here)?),
             Event::Empty(start) => {
-                let element = new_element(&start, &reader)?;
-                close(element, namespace, &mut open, &mut root);
+                let element = new_element(&start, here)?;
+                close(element, namespace, &mut open, &mut root, here)?;
             }
             Event::End(_) => {
                 let element = open
                     .pop()
-                    .ok_or_else(|| syntax_error(&reader, "unexpected end tag".into()))?;
-                close(element, namespace, &mut open, &mut root);
+                    .ok_or_else(|| syntax_error(here, "unexpected end tag"))?;
+                close(element, namespace, &mut open, &mut root, here)?;
             }
             Event::Text(text) => push_text(&mut open, &text.xml10_content()),
             Event::CData(data) => push_text(&mut open, &data.xml10_content()),
@@ -73,7 +70,7 @@ pub(crate) fn parse_document(xml: &str) -> Result<Document, SyntaxError> {
                     Ok(Some(c)) => c.to_string(),
                     _ => resolve_predefined_entity(&reference)
                         .ok_or_else(|| {
-                            syntax_error(&reader, format!("unknown entity &{};", &*reference))
+                            syntax_error(here, format!("unknown entity &{};", &*reference))
                         })?
                         .to_owned(),
                 };
@@ -92,17 +89,20 @@ pub(crate) fn parse_document(xml: &str) -> Result<Document, SyntaxError> {
     }
 }
 
-fn new_element(start: &BytesStart<'_>, reader: &NsReader<&[u8]>) -> Result<Element, SyntaxError> {
+fn syntax_error(byte_offset: u64, message: impl ToString) -> SyntaxError {
+    SyntaxError {
+        byte_offset,
+        message: message.to_string(),
+    }
+}
+
+fn new_element(start: &BytesStart<'_>, byte_offset: u64) -> Result<Element, SyntaxError> {
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
-        let attribute = attribute.map_err(|error| SyntaxError {
-            byte_offset: reader.buffer_position(),
-            message: error.to_string(),
-        })?;
-        let value = attribute.normalized_value(XmlVersion::Implicit1_0).map_err(|error| SyntaxError {
-            byte_offset: reader.buffer_position(),
-            message: error.to_string(),
-        })?;
+        let attribute = attribute.map_err(|error| syntax_error(byte_offset, error))?;
+        let value = attribute
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|error| syntax_error(byte_offset, error))?;
         let name = attribute.key.local_name().as_ref().to_owned();
         attributes.push((name, value.into_owned()));
     }
@@ -114,17 +114,21 @@ fn new_element(start: &BytesStart<'_>, reader: &NsReader<&[u8]>) -> Result<Eleme
     })
 }
 
-/// Attaches a finished element to its parent, or makes it the root.
+/// Attaches a finished element to its parent, or makes it the root; a
+/// second root element is not XML.
 fn close(
     element: Element,
     namespace: Option<String>,
     open: &mut [Element],
     root: &mut Option<(Option<String>, Element)>,
-) {
-    match open.last_mut() {
-        Some(parent) => parent.children.push(element),
-        None => *root = Some((namespace, element)),
+    byte_offset: u64,
+) -> Result<(), SyntaxError> {
+    match (open.last_mut(), root.is_some()) {
+        (Some(parent), _) => parent.children.push(element),
+        (None, false) => *root = Some((namespace, element)),
+        (None, true) => return Err(syntax_error(byte_offset, "a second root element")),
     }
+    Ok(())
 }
 
 fn push_text(open: &mut [Element], text: &str) {
@@ -210,7 +214,9 @@ pub(crate) struct XmlWriter {
 impl XmlWriter {
     pub(crate) fn new() -> Self {
         let mut writer = Self::default();
-        writer.out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        writer
+            .out
+            .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         writer
     }
 
@@ -292,6 +298,10 @@ mod tests {
         assert!(parse_document("<a>").is_err());
         assert!(parse_document("").is_err());
         assert!(parse_document("<a>&bogus;</a>").is_err());
+        assert_eq!(
+            parse_document("<a/><b/>").unwrap_err().message,
+            "a second root element"
+        );
     }
 
     #[test]
@@ -305,6 +315,9 @@ mod tests {
         assert!(xml.contains("<R a=\"&quot;&lt;&amp;&gt;\">"));
         assert!(xml.contains("<T>x &lt; y &amp; z</T>"));
         let document = parse_document(&xml).unwrap();
-        assert_eq!(Node::root(&document.root).child("T").unwrap().text(), "x < y & z");
+        assert_eq!(
+            Node::root(&document.root).child("T").unwrap().text(),
+            "x < y & z"
+        );
     }
 }

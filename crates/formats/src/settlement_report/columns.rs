@@ -64,13 +64,29 @@ pub(crate) const PROMOTION_ID: &str = "promotion-id";
 /// where V1 puts `Current Reserve Amount` and similar.
 pub(crate) const V1_AMOUNT_COLUMNS: [V1AmountColumn; 9] = [
     V1AmountColumn::new("price-amount", Some("price-type"), "ItemPrice"),
-    V1AmountColumn::new("item-related-fee-amount", Some("item-related-fee-type"), "ItemFees"),
-    V1AmountColumn::new("shipment-fee-amount", Some("shipment-fee-type"), "ShipmentFees"),
+    V1AmountColumn::new(
+        "item-related-fee-amount",
+        Some("item-related-fee-type"),
+        "ItemFees",
+    ),
+    V1AmountColumn::new(
+        "shipment-fee-amount",
+        Some("shipment-fee-type"),
+        "ShipmentFees",
+    ),
     V1AmountColumn::new("order-fee-amount", Some("order-fee-type"), "OrderFees"),
     V1AmountColumn::new("promotion-amount", Some("promotion-type"), "Promotion"),
-    V1AmountColumn::new("direct-payment-amount", Some("direct-payment-type"), "DirectPayment"),
+    V1AmountColumn::new(
+        "direct-payment-amount",
+        Some("direct-payment-type"),
+        "DirectPayment",
+    ),
     V1AmountColumn::new("misc-fee-amount", None, "MiscFees"),
-    V1AmountColumn::new("other-fee-amount", Some("other-fee-reason-description"), "OtherFees"),
+    V1AmountColumn::new(
+        "other-fee-amount",
+        Some("other-fee-reason-description"),
+        "OtherFees",
+    ),
     V1AmountColumn::new("other-amount", None, "other-transaction"),
 ];
 

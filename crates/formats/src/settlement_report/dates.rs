@@ -129,11 +129,29 @@ mod tests {
     #[test]
     fn writes_per_locale() {
         let instant = datetime!(2026-11-24 07:00:00 +01:00);
-        assert_eq!(format_date_time(instant, ReportLocale::Us), "2026-11-24 06:00:00 UTC");
-        assert_eq!(format_date_time(instant, ReportLocale::De), "24.11.2026 06:00:00 UTC");
-        assert_eq!(format_posted_date(date!(2026 - 11 - 04), ReportLocale::Us), "11/04/26");
-        assert_eq!(format_posted_date(date!(2026 - 11 - 04), ReportLocale::De), "04.11.2026");
-        assert_eq!(format_posted_date(date!(1999 - 12 - 31), ReportLocale::Us), "12/31/1999");
-        assert_eq!(parse_date("12/31/1999"), Some((date!(1999 - 12 - 31), None)));
+        assert_eq!(
+            format_date_time(instant, ReportLocale::Us),
+            "2026-11-24 06:00:00 UTC"
+        );
+        assert_eq!(
+            format_date_time(instant, ReportLocale::De),
+            "24.11.2026 06:00:00 UTC"
+        );
+        assert_eq!(
+            format_posted_date(date!(2026 - 11 - 04), ReportLocale::Us),
+            "11/04/26"
+        );
+        assert_eq!(
+            format_posted_date(date!(2026 - 11 - 04), ReportLocale::De),
+            "04.11.2026"
+        );
+        assert_eq!(
+            format_posted_date(date!(1999 - 12 - 31), ReportLocale::Us),
+            "12/31/1999"
+        );
+        assert_eq!(
+            parse_date("12/31/1999"),
+            Some((date!(1999 - 12 - 31), None))
+        );
     }
 }

@@ -97,11 +97,15 @@ pub struct Row {
 /// How a marketplace writes amounts and dates in its reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReportLocale {
-    /// amazon.com and other decimal-point marketplaces: `1234.56`,
-    /// `2026-11-24 06:00:00 UTC`, posted-date `11/24/26` (MM/DD/YY).
+    /// amazon.com (and the other decimal-point marketplaces for amounts):
+    /// `1234.56`, date-times `2026-11-24 06:00:00 UTC`, `posted-date`
+    /// `11/24/26` (MM/DD/YY, as documented and seen in a US file).
     Us,
-    /// amazon.de and other decimal-comma marketplaces: `1234,56`,
-    /// `24.11.2026 06:00:00 UTC`, posted-date `24.11.2026`.
+    /// amazon.de (and the other EU decimal-comma marketplaces for amounts):
+    /// `1234,56`, date-times `24.11.2026 06:00:00 UTC` (as in a real DE
+    /// summary row). `posted-date` is written `24.11.2026`, the same day
+    /// format; no DE detail row was available to confirm it, and the reader
+    /// accepts every shape anyway.
     De,
 }
 
@@ -166,7 +170,9 @@ pub enum ReportError {
     },
     /// Every amount reads in both decimal styles but to different values
     /// (only possible for three-decimal currencies, e.g. `1.234` KWD).
-    #[error("the amounts read both as decimal point and decimal comma; the decimal style cannot be decided")]
+    #[error(
+        "the amounts read both as decimal point and decimal comma; the decimal style cannot be decided"
+    )]
     AmbiguousDecimalStyle,
     /// A date or date-time in none of the known shapes.
     #[error("line {line}: {column} {value:?} is not a date in a known settlement-report format")]

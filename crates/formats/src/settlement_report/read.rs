@@ -5,12 +5,11 @@ use ferry_domain::{Currency, DecimalStyle, Money};
 use time::{Date, OffsetDateTime};
 
 use super::columns::{
-    ADJUSTMENT_ID, AMOUNT, AMOUNT_DESCRIPTION, AMOUNT_TYPE, CURRENCY, DEPOSIT_DATE,
-    FULFILLMENT_ID, Header, MARKETPLACE_NAME, MERCHANT_ADJUSTMENT_ITEM_ID,
-    MERCHANT_ORDER_ID, MERCHANT_ORDER_ITEM_ID, ORDER_ID, ORDER_ITEM_CODE, POSTED_DATE,
-    POSTED_DATE_TIME, PROMOTION_ID, QUANTITY_PURCHASED, ReportLayout, SETTLEMENT_END_DATE,
-    SETTLEMENT_ID, SETTLEMENT_START_DATE, SHIPMENT_ID, SKU, TOTAL_AMOUNT, TRANSACTION_TYPE,
-    V1_AMOUNT_COLUMNS, V1AmountColumn,
+    ADJUSTMENT_ID, AMOUNT, AMOUNT_DESCRIPTION, AMOUNT_TYPE, CURRENCY, DEPOSIT_DATE, FULFILLMENT_ID,
+    Header, MARKETPLACE_NAME, MERCHANT_ADJUSTMENT_ITEM_ID, MERCHANT_ORDER_ID,
+    MERCHANT_ORDER_ITEM_ID, ORDER_ID, ORDER_ITEM_CODE, POSTED_DATE, POSTED_DATE_TIME, PROMOTION_ID,
+    QUANTITY_PURCHASED, ReportLayout, SETTLEMENT_END_DATE, SETTLEMENT_ID, SETTLEMENT_START_DATE,
+    SHIPMENT_ID, SKU, TOTAL_AMOUNT, TRANSACTION_TYPE, V1_AMOUNT_COLUMNS, V1AmountColumn,
 };
 use super::dates::{parse_date, parse_date_time};
 use super::{ReportError, Row, SettlementReport};
@@ -113,7 +112,7 @@ fn read_records(
         let position = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
         records.push((position.0, record));
         let records_read = records.len() as u64;
-        if records_read % PROGRESS_EVERY_RECORDS == 0 {
+        if records_read.is_multiple_of(PROGRESS_EVERY_RECORDS) {
             on_progress(ParseProgress {
                 bytes_read: position.1,
                 bytes_total,
@@ -157,7 +156,9 @@ impl<'a> Cells<'a> {
     }
 
     fn optional(&self, column: &str) -> Option<String> {
-        Some(self.get(column)).filter(|value| !value.is_empty()).map(str::to_owned)
+        Some(self.get(column))
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
     }
 }
 
@@ -269,12 +270,8 @@ fn quantity(cells: &Cells<'_>) -> Result<Option<u32>> {
     }
 }
 
-/// An amount cell, for deciding the file's decimal style.
-struct AmountCell<'a> {
-    value: &'a str,
-}
-
-fn amount_cells<'a>(header: &Header, cells: &[Cells<'a>]) -> Vec<AmountCell<'a>> {
+/// Every filled amount cell of the file, for deciding its decimal style.
+fn amount_cells<'a>(header: &Header, cells: &[Cells<'a>]) -> Vec<&'a str> {
     let v1_columns = V1_AMOUNT_COLUMNS.iter().map(|column| column.amount);
     let columns: Vec<&str> = match header.layout {
         ReportLayout::V2 => vec![TOTAL_AMOUNT, AMOUNT],
@@ -284,17 +281,21 @@ fn amount_cells<'a>(header: &Header, cells: &[Cells<'a>]) -> Vec<AmountCell<'a>>
         .iter()
         .flat_map(|row| columns.iter().map(|column| row.get(column)))
         .filter(|value| !value.is_empty())
-        .map(|value| AmountCell { value })
         .collect()
 }
 
 /// The per-file decimal-style rule documented on [`parse_with_progress`].
-fn decide_style(amounts: &[AmountCell<'_>], currency: Currency) -> Result<DecimalStyle> {
-    let reads = |cell: &AmountCell<'_>, style| {
-        Money::parse_major_with_style(cell.value, currency, style).ok()
+fn decide_style(amounts: &[&str], currency: Currency) -> Result<DecimalStyle> {
+    let reads = |value: &str, style| Money::parse_major_with_style(value, currency, style).ok();
+    let first_failure = |style| {
+        amounts
+            .iter()
+            .position(|value| reads(value, style).is_none())
     };
-    let first_failure = |style| amounts.iter().position(|cell| reads(cell, style).is_none());
-    match (first_failure(DecimalStyle::Point), first_failure(DecimalStyle::Comma)) {
+    match (
+        first_failure(DecimalStyle::Point),
+        first_failure(DecimalStyle::Comma),
+    ) {
         (None, None) => {
             let same = amounts
                 .iter()
@@ -312,7 +313,7 @@ fn decide_style(amounts: &[AmountCell<'_>], currency: Currency) -> Result<Decima
         (Some(point), Some(comma)) if point > comma => Ok(DecimalStyle::Point),
         (Some(point), Some(comma)) if comma > point => Ok(DecimalStyle::Comma),
         (Some(index), Some(_)) => {
-            Ok(DecimalStyle::detect(amounts[index].value, currency).unwrap_or(DecimalStyle::Point))
+            Ok(DecimalStyle::detect(amounts[index], currency).unwrap_or(DecimalStyle::Point))
         }
     }
 }

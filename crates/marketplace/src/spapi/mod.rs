@@ -56,7 +56,12 @@ pub struct SpApiError {
 }
 
 impl SpApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, details: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        details: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             code,
@@ -145,7 +150,10 @@ impl Caller {
     /// Takes a token from the operation's bucket for this caller, or answers
     /// 429 `QuotaExceeded`.
     pub fn admit(&self, state: &AppState, operation: &Operation) -> Result<(), SpApiError> {
-        if state.rate_limiter.try_take(operation, &self.grant.authorization_id) {
+        if state
+            .rate_limiter
+            .try_take(operation, &self.grant.authorization_id)
+        {
             return Ok(());
         }
         let mut error = SpApiError::new(

@@ -26,7 +26,9 @@ impl Operation {
         if fraction == 0 {
             whole.to_string()
         } else {
-            format!("{whole}.{fraction:03}").trim_end_matches('0').to_string()
+            format!("{whole}.{fraction:03}")
+                .trim_end_matches('0')
+                .to_string()
         }
     }
 }
@@ -47,11 +49,18 @@ impl RateLimiter {
     pub fn try_take(&self, operation: &Operation, caller: &str) -> bool {
         let now = Instant::now();
         let capacity = operation.burst * 1000;
-        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let bucket = buckets
             .entry((operation.name, caller.to_string()))
-            .or_insert(Bucket { milli_tokens: capacity, refilled_at: now });
-        let elapsed_ms = u64::try_from(now.duration_since(bucket.refilled_at).as_millis()).unwrap_or(u64::MAX);
+            .or_insert(Bucket {
+                milli_tokens: capacity,
+                refilled_at: now,
+            });
+        let elapsed_ms =
+            u64::try_from(now.duration_since(bucket.refilled_at).as_millis()).unwrap_or(u64::MAX);
         // rate (milli-requests/s) × elapsed (ms) / 1000 = milli-tokens gained.
         let gained = operation.rate_milli_per_s.saturating_mul(elapsed_ms) / 1000;
         if gained > 0 {
@@ -73,9 +82,21 @@ mod tests {
 
     #[test]
     fn rate_header_is_requests_per_second() {
-        let sellers = Operation { name: "a", rate_milli_per_s: 16, burst: 15 };
-        let payment_methods = Operation { name: "b", rate_milli_per_s: 500, burst: 30 };
-        let whole = Operation { name: "c", rate_milli_per_s: 2000, burst: 15 };
+        let sellers = Operation {
+            name: "a",
+            rate_milli_per_s: 16,
+            burst: 15,
+        };
+        let payment_methods = Operation {
+            name: "b",
+            rate_milli_per_s: 500,
+            burst: 30,
+        };
+        let whole = Operation {
+            name: "c",
+            rate_milli_per_s: 2000,
+            burst: 15,
+        };
         assert_eq!(sellers.rate_header(), "0.016");
         assert_eq!(payment_methods.rate_header(), "0.5");
         assert_eq!(whole.rate_header(), "2");
@@ -84,7 +105,11 @@ mod tests {
     #[test]
     fn a_bucket_allows_its_burst_then_refuses() {
         let limiter = RateLimiter::default();
-        let operation = Operation { name: "op", rate_milli_per_s: 16, burst: 3 };
+        let operation = Operation {
+            name: "op",
+            rate_milli_per_s: 16,
+            burst: 3,
+        };
         assert!((0..3).all(|_| limiter.try_take(&operation, "caller")));
         assert!(!limiter.try_take(&operation, "caller"));
         assert!(limiter.try_take(&operation, "another caller"));

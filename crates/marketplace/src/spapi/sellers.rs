@@ -54,7 +54,10 @@ fn storefront(country_code: &str) -> (&'static str, &'static str, &'static str) 
 
 /// The seller's participations in SP-API's shape. Every region's stores are
 /// listed: the sandbox serves all regions from one host.
-async fn participation_list(conn: &mut AnyConnection, seller_id: &str) -> Result<Vec<Value>, sqlx::Error> {
+async fn participation_list(
+    conn: &mut AnyConnection,
+    seller_id: &str,
+) -> Result<Vec<Value>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT marketplace_id, store_name, has_suspended_listings \
          FROM marketplace_participations WHERE seller_id = $1 ORDER BY joined_at_ms, marketplace_id",
@@ -95,10 +98,16 @@ pub async fn get_marketplace_participations(
     caller.admit(&state, &GET_MARKETPLACE_PARTICIPATIONS)?;
     let mut conn = state.db.reader().acquire().await?;
     let payload = participation_list(&mut conn, &caller.grant.seller_id).await?;
-    Ok(ok(&GET_MARKETPLACE_PARTICIPATIONS, json!({ "payload": payload })))
+    Ok(ok(
+        &GET_MARKETPLACE_PARTICIPATIONS,
+        json!({ "payload": payload }),
+    ))
 }
 
-pub async fn get_account(State(state): State<AppState>, caller: Caller) -> Result<Response, SpApiError> {
+pub async fn get_account(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, SpApiError> {
     caller.admit(&state, &GET_ACCOUNT)?;
     let mut conn = state.db.reader().acquire().await?;
     let seller = sqlx::query(

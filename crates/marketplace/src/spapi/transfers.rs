@@ -102,5 +102,8 @@ pub async fn get_payment_methods(
             methods.push(method);
         }
     }
-    Ok(ok(&GET_PAYMENT_METHODS, json!({ "paymentMethods": methods })))
+    Ok(ok(
+        &GET_PAYMENT_METHODS,
+        json!({ "paymentMethods": methods }),
+    ))
 }

@@ -7,14 +7,14 @@
 use super::layout::page;
 use super::{SignedIn, WebError};
 use crate::apps::{self, App};
+use crate::clock;
 use crate::sellers::UserRole;
 use crate::state::AppState;
-use crate::clock;
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use maud::html;
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -34,7 +34,11 @@ struct ConsentRequest {
 fn refusal(status: StatusCode, title: &str, message: &str, signed_in: &SignedIn) -> Response {
     (
         status,
-        page(title, Some(signed_in), html! { h1 { (title) } div.alert { (message) } }),
+        page(
+            title,
+            Some(signed_in),
+            html! { h1 { (title) } div.alert { (message) } },
+        ),
     )
         .into_response()
 }

@@ -5,16 +5,17 @@
 
 use super::layout::{page, path_with_query, utc};
 use super::{SignedIn, WebError};
+use crate::banks;
 use crate::clock::{self, MS_PER_DAY};
 use crate::deposits::{self, BankLocation, SECURITY_HOLD_MS};
 use crate::sellers::{self, UserRole};
 use crate::state::AppState;
 use crate::support;
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use ferry_domain::Marketplace;
 use maud::{Markup, html};
 use sqlx::{AnyConnection, Row};
@@ -38,16 +39,28 @@ fn forbidden(signed_in: &SignedIn) -> Response {
         h1 { "Forbidden" }
         div.alert { "You do not have permission to change payment information. Only the primary user of this account can change deposit methods." }
     };
-    (StatusCode::FORBIDDEN, page("Forbidden", Some(signed_in), body)).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        page("Forbidden", Some(signed_in), body),
+    )
+        .into_response()
 }
 
 fn not_participating(signed_in: &SignedIn) -> Response {
     let body = html! { h1 { "Marketplace not found" } div.alert { "You do not sell in this marketplace." } };
-    (StatusCode::NOT_FOUND, page("Marketplace not found", Some(signed_in), body)).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        page("Marketplace not found", Some(signed_in), body),
+    )
+        .into_response()
 }
 
 /// The seller's store in the marketplace: (store name, joined at).
-async fn store(conn: &mut AnyConnection, seller_id: &str, marketplace_id: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+async fn store(
+    conn: &mut AnyConnection,
+    seller_id: &str,
+    marketplace_id: &str,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT store_name, joined_at_ms FROM marketplace_participations \
          WHERE seller_id = $1 AND marketplace_id = $2",
@@ -56,7 +69,8 @@ async fn store(conn: &mut AnyConnection, seller_id: &str, marketplace_id: &str) 
     .bind(marketplace_id)
     .fetch_optional(conn)
     .await?;
-    row.map(|row| Ok((row.try_get("store_name")?, row.try_get("joined_at_ms")?))).transpose()
+    row.map(|row| Ok((row.try_get("store_name")?, row.try_get("joined_at_ms")?)))
+        .transpose()
 }
 
 fn marketplace_label(marketplace_id: &str) -> String {
@@ -68,7 +82,12 @@ fn marketplace_label(marketplace_id: &str) -> String {
 
 /// The hold line and, when the hold reaches past the next scheduled
 /// disbursement, Amazon's advice as a warning.
-fn hold_notice(hold_until_at_ms: i64, joined_at_ms: i64, changed_at_ms: i64, now_ms: i64) -> Markup {
+fn hold_notice(
+    hold_until_at_ms: i64,
+    joined_at_ms: i64,
+    changed_at_ms: i64,
+    now_ms: i64,
+) -> Markup {
     let next = deposits::next_disbursement_at_ms(joined_at_ms, changed_at_ms);
     html! {
         @if hold_until_at_ms > now_ms {
@@ -105,7 +124,13 @@ async fn view(State(state): State<AppState>, signed_in: SignedIn) -> Result<Resp
         let joined_at_ms: i64 = store.try_get("joined_at_ms")?;
         let current = deposits::assigned(&mut conn, &seller_id, &marketplace_id).await?;
         let under_review = deposits::review_open(&mut conn, &seller_id, &marketplace_id).await?;
-        rows.push((marketplace_id, store_name, joined_at_ms, current, under_review));
+        rows.push((
+            marketplace_id,
+            store_name,
+            joined_at_ms,
+            current,
+            under_review,
+        ));
     }
     let body = html! {
         h1 { "Deposit Methods" }
@@ -220,7 +245,10 @@ async fn assign_form(
     }
     let marketplace_id = query.get("marketplace_id").cloned().unwrap_or_default();
     let mut conn = state.db.reader().acquire().await?;
-    if store(&mut conn, &signed_in.user.seller_id, &marketplace_id).await?.is_none() {
+    if store(&mut conn, &signed_in.user.seller_id, &marketplace_id)
+        .await?
+        .is_none()
+    {
         return Ok(not_participating(&signed_in));
     }
     let current = deposits::assigned(&mut conn, &signed_in.user.seller_id, &marketplace_id).await?;
@@ -255,20 +283,34 @@ async fn assign(
         return Ok(not_participating(&signed_in));
     };
     let current = deposits::assigned(&mut tx, &seller_id, &marketplace_id).await?;
-    let location = values
+    let chosen = values
         .get("bank_location")
-        .and_then(|code| BankLocation::parse(code))
-        .unwrap_or(BankLocation::UnitedStates);
+        .and_then(|code| BankLocation::parse(code));
+    let location = chosen.unwrap_or(BankLocation::UnitedStates);
     let refuse = |errors: Vec<(&'static str, String)>| {
-        let form = AssignPage { marketplace_id: &marketplace_id, location, replacing: current.as_ref(), values: &values, errors: &errors };
+        let form = AssignPage {
+            marketplace_id: &marketplace_id,
+            location,
+            replacing: current.as_ref(),
+            values: &values,
+            errors: &errors,
+        };
         (StatusCode::BAD_REQUEST, assign_page(&signed_in, &form)).into_response()
     };
+    if chosen.is_none() {
+        return Ok(refuse(vec![(
+            "bank_location",
+            "Choose the bank location.".into(),
+        )]));
+    }
     let deposit = match deposits::parse_form(location, &values) {
         Ok(deposit) => deposit,
         Err(errors) => return Ok(refuse(errors)),
     };
     if let Some(current) = &current {
-        let entered = values.get("current_account_number").map_or("", String::as_str);
+        let entered = values
+            .get("current_account_number")
+            .map_or("", String::as_str);
         if !deposits::is_same_account_number(current.location, &current.account_number, entered) {
             return Ok(refuse(vec![(
                 "current_account_number",
@@ -280,25 +322,43 @@ async fn assign(
     if !sellers::accept_totp_code(&mut tx, &signed_in.user, otp).await? {
         return Ok(refuse(vec![("otp", WRONG_OTP.into())]));
     }
-    let deposit_method_id = deposits::set_default(&mut tx, &seller_id, &marketplace_id, &deposit, now_ms).await?;
+    let deposit_method_id =
+        deposits::set_default(&mut tx, &seller_id, &marketplace_id, &deposit, now_ms).await?;
     let under_review = match current {
         Some(_) => {
             let window_ms = state.settings.risk_notice_window_days * MS_PER_DAY;
-            let announced = support::has_change_notice_since(&mut tx, &seller_id, now_ms - window_ms).await?;
+            let announced =
+                support::has_change_notice_since(&mut tx, &seller_id, now_ms - window_ms).await?;
             if !announced {
-                deposits::open_review(&mut tx, &seller_id, &marketplace_id, &deposit_method_id, now_ms).await?;
+                deposits::open_review(
+                    &mut tx,
+                    &seller_id,
+                    &marketplace_id,
+                    &deposit_method_id,
+                    now_ms,
+                )
+                .await?;
             }
             !announced
         }
         None => false,
     };
     tx.commit().await?;
+    let provider = provider_section(
+        &state,
+        &seller_id,
+        &marketplace_id,
+        &deposit_method_id,
+        &deposit,
+    )
+    .await?;
     let hold_until = now_ms + SECURITY_HOLD_MS;
     let body = html! {
         div.success { (SUCCESS_MESSAGE) }
         p { "Marketplace: " (marketplace_label(&marketplace_id)) }
         p { "New default deposit method: bank account ending in " (deposits::tail(&deposit.account.account_number())) "." }
         (hold_notice(hold_until, joined_at_ms, now_ms, now_ms))
+        (provider)
         @if under_review {
             div.alert.review {
                 "Disbursements for this marketplace are under review because the deposit method changed without a notice to Seller Support. "
@@ -308,6 +368,78 @@ async fn assign(
         p { a href=(VIEW_PATH) { "Back to Deposit Methods" } }
     };
     Ok(page("Deposit Methods", Some(&signed_in), body).into_response())
+}
+
+/// What the Payment Service Provider Program says about the new account:
+/// nothing for a bank or an unknown institution; a hold notice for a
+/// provider outside the program; for a participating provider, its own
+/// answer about the account (asked after the change is committed, so a slow
+/// provider never holds the database).
+async fn provider_section(
+    state: &AppState,
+    seller_id: &str,
+    marketplace_id: &str,
+    deposit_method_id: &str,
+    deposit: &deposits::DepositAccount,
+) -> Result<Markup, WebError> {
+    let (code_type, code) = banks::directory_key(&deposit.account);
+    let mut conn = state.db.reader().acquire().await?;
+    let Some(entry) = banks::lookup(&mut conn, code_type, &code).await? else {
+        return Ok(html! {});
+    };
+    drop(conn);
+    if entry.kind != banks::Kind::PaymentProvider {
+        return Ok(html! {});
+    }
+    if !entry.participating {
+        return Ok(html! {
+            div.alert.pspp {
+                (entry.institution_name) " is a payment service provider that does not participate in the Payment Service Provider Program. "
+                "Amazon will hold disbursements to this account. Choose an account at a deposit-taking bank or at a participating provider."
+            }
+        });
+    }
+    let (Some(url), Some(secret)) = (&entry.account_verification_url, &entry.signing_secret) else {
+        return Ok(html! {});
+    };
+    let request = serde_json::json!({
+        "request_id": uuid::Uuid::new_v4().to_string(),
+        "seller_id": seller_id,
+        "marketplace_id": marketplace_id,
+        "bank_location": deposit.account.location().code(),
+        "bank_code": deposit.account.bank_identifier(),
+        "account_number": deposit.account.account_number(),
+        "account_holder_name": deposit.holder_name,
+    });
+    let check = banks::ask_provider(&state.http, url, secret, &request).await;
+    sqlx::query(
+        "UPDATE deposit_methods SET provider_check = $1, provider_holder_name = $2 WHERE deposit_method_id = $3",
+    )
+    .bind(check.code())
+    .bind(check.holder_name())
+    .bind(deposit_method_id)
+    .execute(state.db.writer())
+    .await?;
+    let name = &entry.institution_name;
+    let holder = check.holder_name().unwrap_or("(not given)");
+    Ok(html! {
+        div.provider-check {
+            @match &check {
+                banks::ProviderCheck::Confirmed { .. } => {
+                    div.success { (name) " confirms the account exists and is active. Account holder: " strong { (holder) } "." }
+                }
+                banks::ProviderCheck::Inactive { .. } => {
+                    div.alert { (name) " reports the account exists but is not active. Account holder: " strong { (holder) } ". Disbursements to it will fail until it is active." }
+                }
+                banks::ProviderCheck::NotFound => {
+                    div.alert { (name) " reports no such account. Check the account number with your provider." }
+                }
+                banks::ProviderCheck::Unreachable(reason) => {
+                    div.warning { "We could not verify this account with " (name) ": " (reason) ". The deposit method is set; check the account details with your provider." }
+                }
+            }
+        }
+    })
 }
 
 /// The sandbox's verification step for a change under review: the primary
@@ -329,13 +461,25 @@ async fn verify(
     };
     let refuse = |message: &str| {
         let body = html! { h1 { "Verification failed" } div.alert { (message) } p { a href=(VIEW_PATH) { "Back to Deposit Methods" } } };
-        (StatusCode::BAD_REQUEST, page("Deposit Methods", Some(&signed_in), body)).into_response()
+        (
+            StatusCode::BAD_REQUEST,
+            page("Deposit Methods", Some(&signed_in), body),
+        )
+            .into_response()
     };
     let entered = values.get("account_number").map_or("", String::as_str);
     if !deposits::is_same_account_number(current.location, &current.account_number, entered) {
-        return Ok(refuse("The account number you entered does not match the new deposit method."));
+        return Ok(refuse(
+            "The account number you entered does not match the new deposit method.",
+        ));
     }
-    if !sellers::accept_totp_code(&mut tx, &signed_in.user, values.get("otp").map_or("", String::as_str)).await? {
+    if !sellers::accept_totp_code(
+        &mut tx,
+        &signed_in.user,
+        values.get("otp").map_or("", String::as_str),
+    )
+    .await?
+    {
         return Ok(refuse(WRONG_OTP));
     }
     deposits::clear_review(&mut tx, &seller_id, &marketplace_id, now_ms).await?;

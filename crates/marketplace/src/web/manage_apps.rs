@@ -5,11 +5,11 @@ use super::layout::{page, utc};
 use super::{SignedIn, WebError};
 use crate::state::AppState;
 use crate::{apps, clock};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use maud::html;
 
 pub fn routes() -> Router<AppState> {
@@ -54,11 +54,22 @@ async fn revoke(
 ) -> Result<Response, WebError> {
     let now_ms = clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
-    let revoked = apps::revoke(&mut tx, &signed_in.user.seller_id, &authorization_id, now_ms).await?;
+    let revoked = apps::revoke(
+        &mut tx,
+        &signed_in.user.seller_id,
+        &authorization_id,
+        now_ms,
+    )
+    .await?;
     tx.commit().await?;
     if !revoked {
-        let body = html! { h1 { "Not found" } div.alert { "There is no such authorization to revoke." } };
-        return Ok((StatusCode::NOT_FOUND, page("Not found", Some(&signed_in), body)).into_response());
+        let body =
+            html! { h1 { "Not found" } div.alert { "There is no such authorization to revoke." } };
+        return Ok((
+            StatusCode::NOT_FOUND,
+            page("Not found", Some(&signed_in), body),
+        )
+            .into_response());
     }
     Ok(Redirect::to("/apps/manage").into_response())
 }

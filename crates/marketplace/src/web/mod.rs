@@ -7,6 +7,7 @@ mod layout;
 mod manage_apps;
 mod session;
 mod signin;
+mod signup;
 mod support;
 mod user_permissions;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(signin::routes())
+        .merge(signup::routes())
         .merge(consent::routes())
         .merge(manage_apps::routes())
         .merge(deposit_methods::routes())
@@ -54,7 +56,10 @@ impl IntoResponse for WebError {
     }
 }
 
-async fn home(State(state): State<AppState>, signed_in: Option<SignedIn>) -> Result<Response, WebError> {
+async fn home(
+    State(state): State<AppState>,
+    signed_in: Option<SignedIn>,
+) -> Result<Response, WebError> {
     let Some(signed_in) = signed_in else {
         return Ok(layout::page(
             "Seller Central",
@@ -62,15 +67,16 @@ async fn home(State(state): State<AppState>, signed_in: Option<SignedIn>) -> Res
             html! {
                 h1 { "Seller Central" }
                 p { "A sandbox marketplace: Seller Central, SP-API and Login with Amazon, for testing." }
-                p { a.button href="/signin" { "Sign in" } }
+                p { a.button href="/signin" { "Sign in" } " " a href="/ap/register" { "Create your seller account" } }
             },
         )
         .into_response());
     };
-    let legal_name: String = sqlx::query_scalar("SELECT legal_name FROM sellers WHERE seller_id = $1")
-        .bind(&signed_in.user.seller_id)
-        .fetch_one(state.db.reader())
-        .await?;
+    let legal_name: String =
+        sqlx::query_scalar("SELECT legal_name FROM sellers WHERE seller_id = $1")
+            .bind(&signed_in.user.seller_id)
+            .fetch_one(state.db.reader())
+            .await?;
     Ok(layout::page(
         "Seller Central",
         Some(&signed_in),

@@ -27,7 +27,10 @@ pub struct SignedIn {
 }
 
 /// Starts a session that still needs the two-step code; returns the cookie.
-pub async fn start(conn: &mut AnyConnection, user_id: &str) -> Result<Cookie<'static>, sqlx::Error> {
+pub async fn start(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Cookie<'static>, sqlx::Error> {
     let id = random_hex(32);
     let now_ms = real_now_ms();
     sqlx::query(
@@ -68,7 +71,9 @@ pub async fn lookup(
     };
     let user_id: String = row.try_get("user_id")?;
     let verified = row.try_get::<Option<i64>, _>("verified_at_ms")?.is_some();
-    Ok(sellers::user_by_id(conn, &user_id).await?.map(|user| (user, verified)))
+    Ok(sellers::user_by_id(conn, &user_id)
+        .await?
+        .map(|user| (user, verified)))
 }
 
 pub async fn mark_verified(conn: &mut AnyConnection, jar: &CookieJar) -> Result<(), sqlx::Error> {

@@ -1,16 +1,16 @@
 //! Sign-in: e-mail and password, then the two-step verification code from
 //! the authenticator app (required, as in Seller Central).
 
+use super::WebError;
 use super::layout::{page, path_with_query};
 use super::session::{self, safe_return_to};
-use super::WebError;
 use crate::crypto::password_matches;
 use crate::sellers;
 use crate::state::AppState;
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use axum_extra::extract::CookieJar;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -65,7 +65,11 @@ async fn signin(
     let return_to = safe_return_to(form.return_to.as_deref());
     let mut tx = state.db.begin().await?;
     let Some(user) = sellers::user_by_email(&mut tx, &form.email).await? else {
-        return Ok(signin_page(&return_to, Some("We cannot find an account with that email address.")).into_response());
+        return Ok(signin_page(
+            &return_to,
+            Some("We cannot find an account with that email address."),
+        )
+        .into_response());
     };
     if !password_matches(&form.password, &user.password_hash) {
         return Ok(signin_page(&return_to, Some("Your password is incorrect.")).into_response());

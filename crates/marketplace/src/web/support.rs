@@ -3,14 +3,14 @@
 
 use super::layout::{page, path_with_query, utc};
 use super::{SignedIn, WebError};
+use crate::clock;
 use crate::state::AppState;
 use crate::support::{self, Author, Category, Status};
-use crate::clock;
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use maud::html;
 use serde::Deserialize;
 
@@ -78,7 +78,10 @@ async fn open_case(
         return Ok(bad_request(&signed_in, "Choose what we can help you with."));
     };
     if new.subject.trim().is_empty() || new.body.trim().is_empty() {
-        return Ok(bad_request(&signed_in, "Enter a subject and describe your issue."));
+        return Ok(bad_request(
+            &signed_in,
+            "Enter a subject and describe your issue.",
+        ));
     }
     let now_ms = clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
@@ -96,8 +99,13 @@ async fn open_case(
 }
 
 fn bad_request(signed_in: &SignedIn, message: &str) -> Response {
-    let body = html! { h1 { "Contact us" } div.alert { (message) } p { a href=(LOBBY_PATH) { "Back" } } };
-    (StatusCode::BAD_REQUEST, page("Contact us", Some(signed_in), body)).into_response()
+    let body =
+        html! { h1 { "Contact us" } div.alert { (message) } p { a href=(LOBBY_PATH) { "Back" } } };
+    (
+        StatusCode::BAD_REQUEST,
+        page("Contact us", Some(signed_in), body),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -116,7 +124,11 @@ async fn view_case(
         support::case_of(&mut conn, Some(&signed_in.user.seller_id), &query.case_id).await?
     else {
         let body = html! { h1 { "Case not found" } div.alert { "There is no such case in your account." } };
-        return Ok((StatusCode::NOT_FOUND, page("Case not found", Some(&signed_in), body)).into_response());
+        return Ok((
+            StatusCode::NOT_FOUND,
+            page("Case not found", Some(&signed_in), body),
+        )
+            .into_response());
     };
     let body = html! {
         h1 { "Case " (case.case_id) }
@@ -161,11 +173,27 @@ async fn reply(
     let owned = support::case_of(&mut tx, Some(&signed_in.user.seller_id), &reply.case_id).await?;
     match owned {
         Some((case, _)) if case.status != Status::Resolved.code() => {
-            support::add_message(&mut tx, &reply.case_id, Author::Seller, reply.body.trim(), now_ms).await?;
+            support::add_message(
+                &mut tx,
+                &reply.case_id,
+                Author::Seller,
+                reply.body.trim(),
+                now_ms,
+            )
+            .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&path_with_query(VIEW_PATH, &[("caseID", &reply.case_id)])).into_response())
+            Ok(
+                Redirect::to(&path_with_query(VIEW_PATH, &[("caseID", &reply.case_id)]))
+                    .into_response(),
+            )
         }
-        Some(_) => Ok(bad_request(&signed_in, "This case is resolved. Open a new case instead.")),
-        None => Ok(bad_request(&signed_in, "There is no such case in your account.")),
+        Some(_) => Ok(bad_request(
+            &signed_in,
+            "This case is resolved. Open a new case instead.",
+        )),
+        None => Ok(bad_request(
+            &signed_in,
+            "There is no such case in your account.",
+        )),
     }
 }

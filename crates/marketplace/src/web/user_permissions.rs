@@ -6,11 +6,11 @@ use super::{SignedIn, WebError};
 use crate::sellers::UserRole;
 use crate::state::AppState;
 use crate::{clock, mws};
+use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use maud::html;
 use serde::Deserialize;
 
@@ -70,17 +70,28 @@ async fn authorize(
         (status, page("User Permissions", Some(&signed_in), body)).into_response()
     };
     if signed_in.user.role != UserRole::Primary {
-        return Ok(refuse(StatusCode::FORBIDDEN, "Only the primary user of this account can authorize developers."));
+        return Ok(refuse(
+            StatusCode::FORBIDDEN,
+            "Only the primary user of this account can authorize developers.",
+        ));
     }
-    let developer_id: String = form.developer_id.chars().filter(char::is_ascii_digit).collect();
+    let developer_id: String = form
+        .developer_id
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     let now_ms = clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM developers WHERE developer_id = $1")
-        .bind(&developer_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM developers WHERE developer_id = $1")
+            .bind(&developer_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some(name) = name else {
-        return Ok(refuse(StatusCode::BAD_REQUEST, "The developer ID you entered is not valid. Check it with the developer and try again."));
+        return Ok(refuse(
+            StatusCode::BAD_REQUEST,
+            "The developer ID you entered is not valid. Check it with the developer and try again.",
+        ));
     };
     let token = mws::authorize(&mut tx, &signed_in.user.seller_id, &developer_id, now_ms).await?;
     tx.commit().await?;
@@ -103,15 +114,24 @@ async fn revoke(
 ) -> Result<Response, WebError> {
     if signed_in.user.role != UserRole::Primary {
         let body = html! { h1 { "Forbidden" } div.alert { "Only the primary user of this account can revoke developer access." } };
-        return Ok((StatusCode::FORBIDDEN, page("Forbidden", Some(&signed_in), body)).into_response());
+        return Ok((
+            StatusCode::FORBIDDEN,
+            page("Forbidden", Some(&signed_in), body),
+        )
+            .into_response());
     }
     let now_ms = clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
     let revoked = mws::revoke(&mut tx, &signed_in.user.seller_id, &handle, now_ms).await?;
     tx.commit().await?;
     if !revoked {
-        let body = html! { h1 { "Not found" } div.alert { "There is no such authorization to revoke." } };
-        return Ok((StatusCode::NOT_FOUND, page("Not found", Some(&signed_in), body)).into_response());
+        let body =
+            html! { h1 { "Not found" } div.alert { "There is no such authorization to revoke." } };
+        return Ok((
+            StatusCode::NOT_FOUND,
+            page("Not found", Some(&signed_in), body),
+        )
+            .into_response());
     }
     Ok(Redirect::to(HOME).into_response())
 }

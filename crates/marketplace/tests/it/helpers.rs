@@ -1,6 +1,6 @@
+use ferry_marketplace::Settings;
 use ferry_platform::db::Db;
 use ferry_platform::testing::{TestDatabase, spawn};
-use ferry_marketplace::Settings;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -24,7 +24,9 @@ pub async fn spawn_app() -> TestApp {
         data_dir: data_dir.path().display().to_string(),
         ..Settings::default()
     };
-    let service = ferry_marketplace::build(&settings).await.expect("the marketplace starts");
+    let service = ferry_marketplace::build(&settings)
+        .await
+        .expect("the marketplace starts");
     let db = service.db().clone();
     let address = spawn(service);
     TestApp {
@@ -75,7 +77,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("the request is sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request is sent")
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
@@ -108,18 +114,32 @@ impl TestApp {
                 }),
             )
             .await;
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            201,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
         let body: Value = response.json().await.expect("JSON");
         Seller {
             seller_id: body["seller_id"].as_str().expect("seller_id").to_string(),
             email,
             password,
-            totp_secret: body["primary_user"]["totp_secret"].as_str().expect("secret").to_string(),
+            totp_secret: body["primary_user"]["totp_secret"]
+                .as_str()
+                .expect("secret")
+                .to_string(),
         }
     }
 
     /// Signs `browser` in as the seller's primary user, both steps.
-    pub async fn sign_in(&self, browser: &reqwest::Client, email: &str, password: &str, totp_secret: &str) {
+    pub async fn sign_in(
+        &self,
+        browser: &reqwest::Client,
+        email: &str,
+        password: &str,
+        totp_secret: &str,
+    ) {
         let response = browser
             .post(self.url("/signin"))
             .form(&[("email", email), ("password", password), ("return_to", "/")])
@@ -129,7 +149,10 @@ impl TestApp {
         assert_eq!(response.status(), 303, "the password step passes");
         let response = browser
             .post(self.url("/signin/two-step"))
-            .form(&[("code", totp_code(totp_secret).as_str()), ("return_to", "/")])
+            .form(&[
+                ("code", totp_code(totp_secret).as_str()),
+                ("return_to", "/"),
+            ])
             .send()
             .await
             .expect("sent");
@@ -167,15 +190,26 @@ impl TestApp {
     }
 
     /// Consents in `browser` (signed in) and returns the redirect's query.
-    pub async fn consent(&self, browser: &reqwest::Client, app: &RegisteredApp, state: &str) -> Vec<(String, String)> {
+    pub async fn consent(
+        &self,
+        browser: &reqwest::Client,
+        app: &RegisteredApp,
+        state: &str,
+    ) -> Vec<(String, String)> {
         let response = browser
             .post(self.url("/apps/authorize/consent"))
-            .form(&[("application_id", app.application_id.as_str()), ("state", state)])
+            .form(&[
+                ("application_id", app.application_id.as_str()),
+                ("state", state),
+            ])
             .send()
             .await
             .expect("sent");
         assert_eq!(response.status(), 303);
-        let location = response.headers()["location"].to_str().expect("ASCII").to_string();
+        let location = response.headers()["location"]
+            .to_str()
+            .expect("ASCII")
+            .to_string();
         assert!(location.starts_with(&app.redirect_uri), "{location}");
         reqwest::Url::parse(&location)
             .expect("a URL")
@@ -198,7 +232,13 @@ impl TestApp {
     pub async fn authorized_seller(&self, email_prefix: &str) -> (Seller, RegisteredApp, Value) {
         let seller = self.create_seller(email_prefix).await;
         let browser = browser();
-        self.sign_in(&browser, &seller.email, &seller.password, &seller.totp_secret).await;
+        self.sign_in(
+            &browser,
+            &seller.email,
+            &seller.password,
+            &seller.totp_secret,
+        )
+        .await;
         let app = self.create_app(None).await;
         let query = self.consent(&browser, &app, "xyz").await;
         let code = query_value(&query, "spapi_oauth_code");
@@ -217,7 +257,9 @@ impl TestApp {
     }
 
     pub async fn advance_clock_ms(&self, ms: i64) {
-        let response = self.post_json("/sandbox/v1/clock/advance", &json!({ "ms": ms })).await;
+        let response = self
+            .post_json("/sandbox/v1/clock/advance", &json!({ "ms": ms }))
+            .await;
         assert_eq!(response.status(), 200);
     }
 }

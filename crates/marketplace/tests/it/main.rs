@@ -3,14 +3,17 @@
 //! and talks to it over HTTP. One binary, one module per feature.
 
 mod admin;
+mod banks;
 mod consent;
 mod deposit_methods;
 mod helpers;
 mod lwa;
 mod mws;
+mod openapi;
 mod risk;
 mod schema;
 mod signin;
+mod signup;
 mod spapi_model;
 mod spapi_sellers;
 mod support;

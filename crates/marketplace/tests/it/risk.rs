@@ -2,7 +2,9 @@
 //! disbursements under review until the seller verifies; a "notice of
 //! deposit-method change" case in the previous 7 days avoids it.
 
-use crate::deposit_methods::{VIEW, disbursement_status, set_deposit_method, signed_in_seller, us_account};
+use crate::deposit_methods::{
+    VIEW, disbursement_status, set_deposit_method, signed_in_seller, us_account,
+};
 use crate::helpers::{TestApp, totp_code};
 
 const US: &str = "ATVPDKIKX0DER";
@@ -14,7 +16,10 @@ async fn open_notice(app: &TestApp, browser: &reqwest::Client) {
         .form(&[
             ("category", "deposit_method_change_notice"),
             ("subject", "Changing our deposit method"),
-            ("body", "We will switch to our new receiving account next week."),
+            (
+                "body",
+                "We will switch to our new receiving account next week.",
+            ),
         ])
         .send()
         .await
@@ -39,7 +44,10 @@ async fn a_first_assignment_is_not_a_change_and_is_not_reviewed() {
     let app = crate::helpers::spawn_app().await;
     let (seller, browser) = signed_in_seller(&app).await;
     set_deposit_method(&app, &browser, &seller, &us_account("000123456789"), &[]).await;
-    assert_eq!(disbursement_status(&app, &seller, US).await["under_review"], false);
+    assert_eq!(
+        disbursement_status(&app, &seller, US).await["under_review"],
+        false
+    );
 }
 
 #[tokio::test]
@@ -52,19 +60,45 @@ async fn an_unannounced_change_is_reviewed_until_the_seller_verifies() {
     let status = disbursement_status(&app, &seller, US).await;
     assert_eq!(status["on_security_hold"], false);
     assert_eq!(status["under_review"], true);
-    assert_eq!(status["disbursable"], false, "the review holds disbursements past the hold");
-    let view = browser.get(app.url(VIEW)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        status["disbursable"], false,
+        "the review holds disbursements past the hold"
+    );
+    let view = browser
+        .get(app.url(VIEW))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(view.contains("under review"));
 
     let verify = |account: &'static str, otp: String| {
         browser
             .post(app.url("/sw/AccountInfo/DepositMethodView/step/Verify"))
-            .form(&[("marketplace_id", US.to_string()), ("account_number", account.into()), ("otp", otp)])
+            .form(&[
+                ("marketplace_id", US.to_string()),
+                ("account_number", account.into()),
+                ("otp", otp),
+            ])
             .send()
     };
-    assert_eq!(verify("000123456789", "000000".into()).await.unwrap().status(), 400, "the old number does not verify");
-    assert_eq!(disbursement_status(&app, &seller, US).await["under_review"], true);
-    let verified = verify("987654321", totp_code(&seller.totp_secret)).await.unwrap();
+    assert_eq!(
+        verify("000123456789", "000000".into())
+            .await
+            .unwrap()
+            .status(),
+        400,
+        "the old number does not verify"
+    );
+    assert_eq!(
+        disbursement_status(&app, &seller, US).await["under_review"],
+        true
+    );
+    let verified = verify("987654321", totp_code(&seller.totp_secret))
+        .await
+        .unwrap();
     assert_eq!(verified.status(), 200);
     let status = disbursement_status(&app, &seller, US).await;
     assert_eq!(status["under_review"], false);
@@ -79,7 +113,10 @@ async fn a_notice_case_in_the_previous_seven_days_avoids_the_review() {
     open_notice(&app, &browser).await;
     app.advance_clock_ms(6 * DAY_MS).await;
     replace(&app, &browser, &seller).await;
-    assert_eq!(disbursement_status(&app, &seller, US).await["under_review"], false);
+    assert_eq!(
+        disbursement_status(&app, &seller, US).await["under_review"],
+        false
+    );
 }
 
 #[tokio::test]
@@ -90,5 +127,8 @@ async fn a_notice_older_than_seven_days_does_not_count() {
     open_notice(&app, &browser).await;
     app.advance_clock_ms(7 * DAY_MS + 60_000).await;
     replace(&app, &browser, &seller).await;
-    assert_eq!(disbursement_status(&app, &seller, US).await["under_review"], true);
+    assert_eq!(
+        disbursement_status(&app, &seller, US).await["under_review"],
+        true
+    );
 }

@@ -10,19 +10,33 @@ async fn signing_in_takes_the_password_and_then_a_one_time_code() {
 
     let home = browser.get(app.url("/apps/manage")).send().await.unwrap();
     assert_eq!(home.status(), 303, "signed-out sellers are sent to sign in");
-    assert_eq!(home.headers()["location"], "/signin?return_to=%2Fapps%2Fmanage");
+    assert_eq!(
+        home.headers()["location"],
+        "/signin?return_to=%2Fapps%2Fmanage"
+    );
 
     let response = browser
         .post(app.url("/signin"))
-        .form(&[("email", seller.email.as_str()), ("password", &seller.password), ("return_to", "/apps/manage")])
+        .form(&[
+            ("email", seller.email.as_str()),
+            ("password", &seller.password),
+            ("return_to", "/apps/manage"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/signin/two-step?return_to=%2Fapps%2Fmanage");
+    assert_eq!(
+        response.headers()["location"],
+        "/signin/two-step?return_to=%2Fapps%2Fmanage"
+    );
 
     let still_out = browser.get(app.url("/apps/manage")).send().await.unwrap();
-    assert_eq!(still_out.status(), 303, "the password alone does not sign in");
+    assert_eq!(
+        still_out.status(),
+        303,
+        "the password alone does not sign in"
+    );
 
     let wrong = browser
         .post(app.url("/signin/two-step"))
@@ -30,7 +44,13 @@ async fn signing_in_takes_the_password_and_then_a_one_time_code() {
         .send()
         .await
         .unwrap();
-    assert!(wrong.text().await.unwrap().contains("The One Time Password (OTP) you entered is not valid"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("The One Time Password (OTP) you entered is not valid")
+    );
 
     let code = totp_code(&seller.totp_secret);
     let right = browser
@@ -42,8 +62,18 @@ async fn signing_in_takes_the_password_and_then_a_one_time_code() {
     assert_eq!(right.status(), 303);
     assert_eq!(right.headers()["location"], "/apps/manage");
 
-    let page = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains(&seller.seller_id), "the Merchant Token is shown");
+    let page = browser
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&seller.seller_id),
+        "the Merchant Token is shown"
+    );
 }
 
 #[tokio::test]
@@ -55,7 +85,10 @@ async fn a_one_time_code_works_once() {
         let browser = browser();
         browser
             .post(app.url("/signin"))
-            .form(&[("email", seller.email.as_str()), ("password", &seller.password)])
+            .form(&[
+                ("email", seller.email.as_str()),
+                ("password", &seller.password),
+            ])
             .send()
             .await
             .unwrap();
@@ -76,20 +109,42 @@ async fn wrong_credentials_are_refused_with_seller_central_messages() {
     let browser = browser();
     let wrong_password = browser
         .post(app.url("/signin"))
-        .form(&[("email", seller.email.as_str()), ("password", "not the password")])
+        .form(&[
+            ("email", seller.email.as_str()),
+            ("password", "not the password"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(wrong_password.status(), 200);
-    assert!(wrong_password.text().await.unwrap().contains("Your password is incorrect."));
+    assert!(
+        wrong_password
+            .text()
+            .await
+            .unwrap()
+            .contains("Your password is incorrect.")
+    );
     let unknown = browser
         .post(app.url("/signin"))
-        .form(&[("email", "nobody@shop.example"), ("password", "whatever123")])
+        .form(&[
+            ("email", "nobody@shop.example"),
+            ("password", "whatever123"),
+        ])
         .send()
         .await
         .unwrap();
-    assert!(unknown.text().await.unwrap().contains("We cannot find an account with that email address."));
-    let two_step = browser.get(app.url("/signin/two-step")).send().await.unwrap();
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("We cannot find an account with that email address.")
+    );
+    let two_step = browser
+        .get(app.url("/signin/two-step"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(two_step.status(), 303, "no second step without the first");
 }
 
@@ -100,7 +155,11 @@ async fn return_to_never_leaves_the_site_and_sign_out_ends_the_session() {
     let browser = browser();
     browser
         .post(app.url("/signin"))
-        .form(&[("email", seller.email.as_str()), ("password", &seller.password), ("return_to", "//evil.example/")])
+        .form(&[
+            ("email", seller.email.as_str()),
+            ("password", &seller.password),
+            ("return_to", "//evil.example/"),
+        ])
         .send()
         .await
         .unwrap();

@@ -15,23 +15,35 @@ impl Model {
     pub fn load(file: &str) -> Self {
         let path = format!("{}/spapi-models/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        Self { document: serde_json::from_str(&text).expect("a JSON model") }
+        Self {
+            document: serde_json::from_str(&text).expect("a JSON model"),
+        }
     }
 
     /// Panics with every violation of the response schema of
     /// `GET path` with `status`.
     pub fn assert_response(&self, path: &str, status: u16, body: &Value) {
-        let schema = &self.document["paths"][path]["get"]["responses"][status.to_string()]["schema"];
-        assert!(!schema.is_null(), "the model has no schema for GET {path} {status}");
+        let schema =
+            &self.document["paths"][path]["get"]["responses"][status.to_string()]["schema"];
+        assert!(
+            !schema.is_null(),
+            "the model has no schema for GET {path} {status}"
+        );
         let mut problems = Vec::new();
         self.check(schema, body, "$", &mut problems);
-        assert!(problems.is_empty(), "GET {path} {status} does not match the model:\n{}\n{body:#}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "GET {path} {status} does not match the model:\n{}\n{body:#}",
+            problems.join("\n")
+        );
     }
 
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let name = reference.strip_prefix("#/definitions/").expect("a local definition");
+                let name = reference
+                    .strip_prefix("#/definitions/")
+                    .expect("a local definition");
                 self.resolve(&self.document["definitions"][name])
             }
             None => schema,
@@ -40,7 +52,10 @@ impl Model {
 
     fn check(&self, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
         let schema = self.resolve(schema);
-        let kind = schema.get("type").and_then(Value::as_str).unwrap_or("object");
+        let kind = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("object");
         let type_ok = match kind {
             "object" => value.is_object(),
             "array" => value.is_array(),
@@ -84,8 +99,16 @@ impl Model {
         problems: &mut Vec<String>,
     ) {
         let empty = serde_json::Map::new();
-        let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+        let properties = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for required in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let name = required.as_str().expect("a property name");
             if !fields.contains_key(name) {
                 problems.push(format!("{at}: missing required {name}"));
@@ -111,8 +134,14 @@ fn the_validator_catches_missing_misspelt_and_mistyped_fields() {
     model.assert_response("/sellers/v1/marketplaceParticipations", 200, &good);
     let mutations: [(&str, Value); 4] = [
         ("/payload/0/storeName", Value::Null),
-        ("/payload/0/marketplace/countryCode", Value::String("usa".into())),
-        ("/payload/0/participation/isParticipating", Value::String("true".into())),
+        (
+            "/payload/0/marketplace/countryCode",
+            Value::String("usa".into()),
+        ),
+        (
+            "/payload/0/participation/isParticipating",
+            Value::String("true".into()),
+        ),
         ("/payload/0/marketplace/domain", Value::String("x".into())),
     ];
     for (pointer, replacement) in mutations {

@@ -28,12 +28,18 @@ async fn marketplace_participations_list_the_sellers_stores_in_amazons_shape() {
     Model::load("sellers.json").assert_response(PARTICIPATIONS, 200, &body);
     let payload = body["payload"].as_array().unwrap();
     assert_eq!(payload.len(), STORES.len());
-    let us = payload.iter().find(|p| p["marketplace"]["id"] == "ATVPDKIKX0DER").unwrap();
+    let us = payload
+        .iter()
+        .find(|p| p["marketplace"]["id"] == "ATVPDKIKX0DER")
+        .unwrap();
     assert_eq!(us["marketplace"]["name"], "Amazon.com");
     assert_eq!(us["marketplace"]["defaultCurrencyCode"], "USD");
     assert_eq!(us["storeName"], "Example Store US");
     assert_eq!(us["participation"]["hasSuspendedListings"], false);
-    let uk = payload.iter().find(|p| p["marketplace"]["id"] == "A1F83G8C2ARO7P").unwrap();
+    let uk = payload
+        .iter()
+        .find(|p| p["marketplace"]["id"] == "A1F83G8C2ARO7P")
+        .unwrap();
     assert_eq!(uk["marketplace"]["countryCode"], "GB");
 }
 
@@ -47,7 +53,10 @@ async fn the_account_carries_business_type_plan_and_registered_name() {
     Model::load("sellers.json").assert_response(ACCOUNT, 200, &body);
     assert_eq!(body["payload"]["businessType"], "PRIVATE_LIMITED");
     assert_eq!(body["payload"]["sellingPlan"], "PROFESSIONAL");
-    assert_eq!(body["payload"]["business"]["name"], "Shenzhen Example Trading Co., Ltd.");
+    assert_eq!(
+        body["payload"]["business"]["name"],
+        "Shenzhen Example Trading Co., Ltd."
+    );
     assert_eq!(body["payload"]["primaryContact"]["name"], "Li Wei");
 }
 
@@ -57,7 +66,10 @@ async fn assert_unauthorized(response: reqwest::Response, details: &str) {
     let body: Value = response.json().await.unwrap();
     Model::load("sellers.json").assert_response(PARTICIPATIONS, 403, &body);
     assert_eq!(body["errors"][0]["code"], "Unauthorized");
-    assert_eq!(body["errors"][0]["message"], "Access to requested resource is denied.");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "Access to requested resource is denied."
+    );
     assert_eq!(body["errors"][0]["details"], details);
 }
 
@@ -95,11 +107,18 @@ async fn missing_unknown_expired_and_revoked_tokens_get_403_unauthorized() {
     assert_eq!(call(&app, PARTICIPATIONS, Some(fresh)).await.status(), 200);
 
     let browser = crate::helpers::browser();
-    app.sign_in(&browser, &seller.email, &seller.password, &seller.totp_secret).await;
-    let authorization_id: String = sqlx::query_scalar("SELECT authorization_id FROM app_authorizations")
-        .fetch_one(app.db.reader())
-        .await
-        .unwrap();
+    app.sign_in(
+        &browser,
+        &seller.email,
+        &seller.password,
+        &seller.totp_secret,
+    )
+    .await;
+    let authorization_id: String =
+        sqlx::query_scalar("SELECT authorization_id FROM app_authorizations")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
     browser
         .post(app.url(&format!("/apps/manage/{authorization_id}/revoke")))
         .send()
@@ -119,7 +138,11 @@ async fn the_burst_is_fifteen_then_429_quota_exceeded_per_seller_and_app() {
     let (_other, _other_app, other_tokens) = app.authorized_seller("other").await;
     let token = tokens["access_token"].as_str();
     for attempt in 1..=15 {
-        assert_eq!(call(&app, PARTICIPATIONS, token).await.status(), 200, "call {attempt}");
+        assert_eq!(
+            call(&app, PARTICIPATIONS, token).await.status(),
+            200,
+            "call {attempt}"
+        );
     }
     let limited = call(&app, PARTICIPATIONS, token).await;
     assert_eq!(limited.status(), 429);
@@ -128,9 +151,15 @@ async fn the_burst_is_fifteen_then_429_quota_exceeded_per_seller_and_app() {
     Model::load("sellers.json").assert_response(PARTICIPATIONS, 429, &body);
     assert_eq!(body["errors"][0]["code"], "QuotaExceeded");
 
-    assert_eq!(call(&app, ACCOUNT, token).await.status(), 200, "each operation has its own bucket");
     assert_eq!(
-        call(&app, PARTICIPATIONS, other_tokens["access_token"].as_str()).await.status(),
+        call(&app, ACCOUNT, token).await.status(),
+        200,
+        "each operation has its own bucket"
+    );
+    assert_eq!(
+        call(&app, PARTICIPATIONS, other_tokens["access_token"].as_str())
+            .await
+            .status(),
         200,
         "each seller and app pair has its own bucket"
     );

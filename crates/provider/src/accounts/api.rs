@@ -2,7 +2,7 @@
 
 use super::sessions::SignIn;
 use super::sessions::{self, Client, Current, SESSION_COOKIE};
-use super::{credentials, registration, two_factor};
+use super::{api_keys, credentials, registration, team, two_factor};
 use crate::app::{AppState, now_ms};
 use crate::audit;
 use crate::error::{Failure, Problem};
@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::ratelimit::{self, Limit};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
-use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE, USER_AGENT};
+use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
@@ -49,14 +49,23 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/password-resets", post(request_reset))
         .route("/api/v1/password-resets/confirm", post(confirm_reset))
         .route("/api/v1/audit-log", get(audit_log))
-        .layer(axum::middleware::from_fn(same_origin_only))
+        .route("/api/v1/api-keys", post(create_api_key).get(list_api_keys))
+        .route("/api/v1/api-keys/{id}", delete(revoke_api_key))
+        .route("/api/v1/team/invitations", post(invite_member))
+        .route("/api/v1/team/invitations/accept", post(accept_invitation))
+        .route("/api/v1/team/members", get(list_members))
+        .route("/api/v1/team/members/{id}", delete(remove_member))
 }
 
 /// Refuses state-changing requests that a browser says come from another
 /// site (`Sec-Fetch-Site: cross-site`, or an `Origin` whose host is not
 /// ours), so a page elsewhere cannot ride a signed-in user's cookie.
 /// Clients that are not browsers send neither header and pass.
-async fn same_origin_only(lang: Lang, request: Request<axum::body::Body>, next: Next) -> Response {
+pub async fn same_origin_only(
+    lang: Lang,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -129,18 +138,47 @@ pub struct SignedIn(pub Current);
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
+    /// An API key (`Authorization: Bearer`) or the session cookie.
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let lang = Lang::from_request_parts(parts, app)
             .await
             .unwrap_or_default();
-        let token =
-            session_token(&parts.headers).ok_or_else(|| Problem::NotSignedIn.into_api(lang))?;
-        match sessions::current(app, &token).await {
+        let found = match (bearer_key(&parts.headers), session_token(&parts.headers)) {
+            (Some(key), _) => api_keys::authenticate(app, &key).await,
+            (None, Some(token)) => sessions::current(app, &token).await,
+            (None, None) => Ok(None),
+        };
+        match found {
+            Ok(Some(current))
+                if current.user.password_change_required_at_ms.is_some()
+                    && !allowed_before_password_change(parts) =>
+            {
+                Err(Problem::PasswordChangeRequired.into_api(lang))
+            }
             Ok(Some(current)) => Ok(Self(current)),
             Ok(None) => Err(Problem::NotSignedIn.into_api(lang)),
             Err(failure) => Err(failure.into_api(lang)),
         }
     }
+}
+
+/// The key of an `Authorization: Bearer fk_…` header.
+fn bearer_key(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let key = value.strip_prefix("Bearer ")?.trim();
+    key.starts_with(api_keys::KEY_PREFIX)
+        .then(|| key.to_string())
+}
+
+/// While a password change is forced, a session can only see who it is,
+/// change the password, or sign out.
+fn allowed_before_password_change(parts: &Parts) -> bool {
+    matches!(
+        (parts.method.as_str(), parts.uri.path()),
+        ("GET", "/api/v1/me")
+            | ("POST", "/api/v1/password-changes")
+            | ("DELETE", "/api/v1/sessions/current")
+    )
 }
 
 pub fn session_cookie(app: &AppState, token: &str) -> String {
@@ -384,7 +422,9 @@ fn me_json(app: &AppState, user: &super::User) -> serde_json::Value {
         "role": user.role,
         "language": user.language.tag(),
         "password_change_due": change_due,
+        "password_change_required": user.password_change_required_at_ms.is_some(),
         "two_factor_enabled": user.two_factor_enabled(),
+        "password_change_required": user.password_change_required_at_ms.is_some(),
         "two_factor_enabled": user.two_factor_enabled(),
     })
 }
@@ -514,9 +554,8 @@ async fn audit_log(
     lang: Lang,
     SignedIn(current): SignedIn,
 ) -> ApiResult {
-    if current.user.role != "owner" {
-        return Err(Problem::NotFound.into_api(lang));
-    }
+    team::require(&current, team::Permission::ReadAuditLog)
+        .map_err(|problem| problem.into_api(lang))?;
     let entries = audit::for_account(&app.db, &current.user.account_id, 200)
         .await
         .map_err(|error| Failure::from(error).into_api(lang))?;
@@ -525,4 +564,122 @@ async fn audit_log(
         .map(|entry| json!({ "seq": entry.seq, "at_ms": entry.at_ms, "user_id": entry.user_id, "event": entry.event, "ip": entry.ip }))
         .collect();
     Ok(Json(json!({ "entries": entries })).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewKeyRequest {
+    name: String,
+}
+
+async fn create_api_key(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: NewKeyRequest = parse(&body)?;
+        api_keys::create(&app, &current, &request.name, &client).await
+    };
+    let key = run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok((StatusCode::CREATED, Json(key)).into_response())
+}
+
+async fn list_api_keys(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    let keys = api_keys::list(&app, &current)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "api_keys": keys })).into_response())
+}
+
+async fn revoke_api_key(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    Path(id): Path<String>,
+) -> ApiResult {
+    api_keys::revoke(&app, &current, &id, &client)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct InviteRequest {
+    email: String,
+    role: String,
+}
+
+async fn invite_member(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: InviteRequest = parse(&body)?;
+        team::invite(&app, &current, &request.email, &request.role, &client).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "status": "invited" }))).into_response())
+}
+
+#[derive(Deserialize)]
+struct AcceptRequest {
+    token: String,
+    display_name: String,
+    password: String,
+}
+
+async fn accept_invitation(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, ratelimit::ACTIVATION, &client).await?;
+        let request: AcceptRequest = parse(&body)?;
+        team::accept(
+            &app,
+            &request.token,
+            &request.display_name,
+            &request.password,
+            &client,
+        )
+        .await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "status": "joined" })).into_response())
+}
+
+async fn list_members(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    let members = team::members(&app, &current)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(json!({ "members": members })).into_response())
+}
+
+async fn remove_member(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    Path(id): Path<String>,
+) -> ApiResult {
+    team::remove(&app, &current, &id, &client)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -239,6 +239,35 @@ pub async fn change(
     Ok(())
 }
 
+/// An operator's flag on evidence of compromise: every session ends and
+/// the next sign-in must change the password (NIST 800-63B). Returns
+/// whether the address belongs to a user.
+pub async fn flag_compromised(
+    db: &ferry_platform::db::Db,
+    raw_email: &str,
+) -> Result<bool, Failure> {
+    let email = Email::parse(raw_email)?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let Some(user) = user_by_email(&mut tx, email.as_str()).await? else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE users SET password_change_required_at_ms = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    sessions::revoke_all(&mut tx, &user.id, None, now).await?;
+    audit::record(
+        &mut tx,
+        event(&user, "password.flagged_compromised", json!({})),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 async fn store_password(
     conn: &mut AnyConnection,
     user_id: &str,

@@ -2,9 +2,11 @@
 //! activation by e-mail, sign-in with lockout, sessions, passwords.
 
 pub mod api;
+pub mod api_keys;
 pub mod credentials;
 pub mod registration;
 pub mod sessions;
+pub mod team;
 pub mod two_factor;
 pub mod types;
 
@@ -28,6 +30,8 @@ pub struct User {
     pub locked_until_ms: Option<i64>,
     /// Base32 TOTP secret once two-factor is enabled.
     pub totp_secret: Option<String>,
+    /// Set when an owner removed this member; such a login is dead.
+    pub removed_at_ms: Option<i64>,
 }
 
 impl User {
@@ -37,7 +41,7 @@ impl User {
 }
 
 const USER_COLUMNS: &str = "id, account_id, email, display_name, role, language, password_hash, \
-     password_changed_at_ms, password_change_required_at_ms, activated_at_ms, locked_until_ms, totp_secret";
+     password_changed_at_ms, password_change_required_at_ms, activated_at_ms, locked_until_ms, totp_secret, removed_at_ms";
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     let language: String = row.try_get("language")?;
@@ -54,6 +58,7 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         activated_at_ms: row.try_get("activated_at_ms")?,
         locked_until_ms: row.try_get("locked_until_ms")?,
         totp_secret: row.try_get("totp_secret")?,
+        removed_at_ms: row.try_get("removed_at_ms")?,
     })
 }
 

@@ -61,7 +61,8 @@ pub async fn sign_in(
         let mut conn = app.db.reader().acquire().await?;
         user_by_email(&mut conn, email.as_str()).await?
     };
-    let Some(user) = user else {
+    // A removed member is answered like an unknown address.
+    let Some(user) = user.filter(|user| user.removed_at_ms.is_none()) else {
         app.hasher
             .verify(password.to_string(), app.dummy_hash.clone())
             .await?;
@@ -83,6 +84,7 @@ pub async fn sign_in(
     if user.activated_at_ms.is_none() {
         return Err(Problem::NotActivated.into());
     }
+    let user = force_change_if_too_old(app, user, now).await?;
     if user.two_factor_enabled() {
         let challenge = two_factor::open_challenge(app, &user, now).await?;
         return Ok(SignIn::TwoFactorRequired { challenge });
@@ -90,6 +92,29 @@ pub async fn sign_in(
     open(app, user, client, previous_token, None, now)
         .await
         .map(|session| SignIn::Session(Box::new(session)))
+}
+
+/// In `enforce` mode a password past its maximum age must be changed
+/// before anything else (the default only reminds).
+async fn force_change_if_too_old(
+    app: &AppState,
+    mut user: User,
+    now: i64,
+) -> Result<User, Failure> {
+    let max_age_ms = app.security.password_max_age_days * 24 * 60 * 60 * 1000;
+    let too_old = now - user.password_changed_at_ms >= max_age_ms;
+    if app.security.enforce_password_max_age
+        && too_old
+        && user.password_change_required_at_ms.is_none()
+    {
+        sqlx::query("UPDATE users SET password_change_required_at_ms = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&user.id)
+            .execute(app.db.writer())
+            .await?;
+        user.password_change_required_at_ms = Some(now);
+    }
+    Ok(user)
 }
 
 /// The second step: a TOTP or recovery code for a pending sign-in.
@@ -191,6 +216,8 @@ async fn open(
             .execute(&mut *tx)
             .await?;
     }
+    warn_if_new_device(app, &mut tx, &user, client, now).await?;
+    remind_if_password_old(app, &mut tx, &user, now).await?;
     let token = tokens::generate();
     let session_id = tokens::new_id("ses");
     sqlx::query(
@@ -217,6 +244,79 @@ async fn open(
     Ok(NewSession { token, user })
 }
 
+/// Once per password, a sign-in with a password older than the policy's
+/// maximum age sends a reminder (a nudge, not a forced expiry).
+async fn remind_if_password_old(
+    app: &AppState,
+    conn: &mut AnyConnection,
+    user: &User,
+    now: i64,
+) -> Result<(), Failure> {
+    let days = app.security.password_max_age_days;
+    let due = sqlx::query(
+        "UPDATE users SET password_reminder_sent_at_ms = $1 WHERE id = $2 AND password_changed_at_ms <= $3 \
+         AND (password_reminder_sent_at_ms IS NULL OR password_reminder_sent_at_ms < password_changed_at_ms)",
+    )
+    .bind(now)
+    .bind(&user.id)
+    .bind(now - days * 24 * 60 * 60 * 1000)
+    .execute(&mut *conn)
+    .await?;
+    if due.rows_affected() == 1 {
+        let security = app.link("/security");
+        emails::enqueue(
+            conn,
+            &Mail::PasswordReminder {
+                days,
+                security: &security,
+            },
+            &user.email,
+            user.language,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// E-mails the owner when a browser signs in that never had a session
+/// before (ASVS 6.3.5). The very first sign-in is not news.
+async fn warn_if_new_device(
+    app: &AppState,
+    conn: &mut AnyConnection,
+    user: &User,
+    client: &Client,
+    now: i64,
+) -> Result<(), Failure> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS total, \
+         CAST(SUM(CASE WHEN user_agent = $2 THEN 1 ELSE 0 END) AS BIGINT) AS same_device \
+         FROM sessions WHERE user_id = $1",
+    )
+    .bind(&user.id)
+    .bind(truncate(&client.user_agent, 300))
+    .fetch_one(&mut *conn)
+    .await?;
+    let total: i64 = row.try_get("total")?;
+    let same_device: Option<i64> = row.try_get("same_device")?;
+    if total == 0 || same_device.unwrap_or(0) > 0 {
+        return Ok(());
+    }
+    let device = if client.user_agent.is_empty() {
+        "?"
+    } else {
+        client.user_agent.as_str()
+    };
+    let sessions = app.link("/security");
+    let mail = Mail::NewDevice {
+        device,
+        ip: &client.ip,
+        sessions: &sessions,
+    };
+    emails::enqueue(conn, &mail, &user.email, user.language, now).await?;
+    Ok(())
+}
+
 fn truncate(text: &str, max_chars: usize) -> String {
     text.chars().take(max_chars).collect()
 }
@@ -228,6 +328,8 @@ pub struct Current {
     pub csrf_token: String,
     /// When this session's holder proved the second factor.
     pub two_factor_at_ms: Option<i64>,
+    /// Set when the caller used an API key instead of a session.
+    pub api_key_id: Option<String>,
     pub user: User,
 }
 
@@ -269,6 +371,7 @@ pub async fn current(app: &AppState, token: &str) -> Result<Option<Current>, Fai
         session_id,
         csrf_token: row.try_get("csrf_token")?,
         two_factor_at_ms: row.try_get("two_factor_at_ms")?,
+        api_key_id: None,
         user,
     }))
 }

@@ -24,22 +24,37 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_string))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(name)?
+                .strip_prefix('=')
+                .map(str::to_string)
+        })
         .filter(|value| !value.is_empty())
 }
 
 /// The token for forms on a page.
 pub fn form_token(headers: &HeaderMap, current: Option<&Current>, secure: bool) -> FormToken {
     if let Some(current) = current {
-        return FormToken { value: current.csrf_token.clone(), set_cookie: None };
+        return FormToken {
+            value: current.csrf_token.clone(),
+            set_cookie: None,
+        };
     }
     match cookie(headers, CSRF_COOKIE) {
-        Some(value) => FormToken { value, set_cookie: None },
+        Some(value) => FormToken {
+            value,
+            set_cookie: None,
+        },
         None => {
             let value = tokens::generate();
             let secure = if secure { "; Secure" } else { "" };
-            let set_cookie = format!("{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}");
-            FormToken { value, set_cookie: Some(set_cookie) }
+            let set_cookie =
+                format!("{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}");
+            FormToken {
+                value,
+                set_cookie: Some(set_cookie),
+            }
         }
     }
 }

@@ -23,6 +23,10 @@ pub fn routes(state: AppState) -> Router {
         .merge(pages::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .merge(crate::accounts::api::routes())
+        .merge(crate::openapi::routes())
+        .layer(axum::middleware::from_fn(
+            crate::accounts::api::same_origin_only,
+        ))
         .with_state(state)
 }
 
@@ -35,7 +39,10 @@ async fn remember_language(request: Request, next: Next) -> Response {
         .and_then(Lang::parse);
     let mut response = next.run(request).await;
     if let Some(lang) = chosen {
-        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag());
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.tag()
+        );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, value);
         }
@@ -49,8 +56,13 @@ pub struct MaybeSignedIn(pub Option<Current>);
 impl FromRequestParts<AppState> for MaybeSignedIn {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = session_token(&parts.headers) else { return Ok(Self(None)) };
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(Self(None));
+        };
         match sessions::current(app, &token).await {
             Ok(current) => Ok(Self(current)),
             Err(failure) => {
@@ -107,6 +119,7 @@ pub fn layout(frame: &Frame<'_>, title: &str, content: Markup) -> Markup {
                         @if frame.signed_in {
                             a href="/dashboard" { (lang.pick("概览", "Dashboard")) } " · "
                             a href="/security" { (lang.pick("安全设置", "Security")) } " · "
+                            a href="/team" { (lang.pick("团队", "Team")) } " · "
                         }
                         a href=(with_lang(frame.uri, Lang::ZhCn)) lang="zh-CN" { "中文" } " | "
                         a href=(with_lang(frame.uri, Lang::En)) lang="en" { "English" }
@@ -120,4 +133,3 @@ pub fn layout(frame: &Frame<'_>, title: &str, content: Markup) -> Markup {
         }
     }
 }
-

@@ -7,7 +7,7 @@ use super::{Frame, MaybeSignedIn, layout};
 use crate::accounts::api::{ClientInfo, clear_session_cookie, session_cookie, session_token};
 use crate::accounts::registration::{self, RegistrationRequest};
 use crate::accounts::sessions::{self, Current, SignIn};
-use crate::accounts::{credentials, two_factor};
+use crate::accounts::{api_keys, credentials, team, two_factor};
 use crate::app::{AppState, now_ms};
 use crate::error::{Failure, Problem};
 use crate::i18n::Lang;
@@ -34,12 +34,24 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-in/two-factor", post(second_step_submit))
         .route("/forgot-password", get(forgot_page).post(forgot_submit))
         .route("/reset-password", get(reset_page).post(reset_submit))
+        .route(
+            "/accept-invitation",
+            get(invitation_page).post(invitation_submit),
+        )
         .route("/dashboard", get(dashboard))
         .route("/security", get(security_page))
         .route("/security/password", post(change_password_submit))
         .route("/security/two-factor", post(two_factor_start_submit))
-        .route("/security/two-factor/confirm", post(two_factor_confirm_submit))
+        .route(
+            "/security/two-factor/confirm",
+            post(two_factor_confirm_submit),
+        )
         .route("/security/sessions/{id}/revoke", post(revoke_submit))
+        .route("/security/api-keys", post(create_key_submit))
+        .route("/security/api-keys/{id}/revoke", post(revoke_key_submit))
+        .route("/team", get(team_page))
+        .route("/team/invitations", post(invite_submit))
+        .route("/team/members/{id}/remove", post(remove_member_submit))
         .route("/sign-out", post(sign_out_submit))
 }
 
@@ -58,9 +70,18 @@ impl Page<'_> {
     }
 
     /// Renders `content` (given the form token) with `status`.
-    fn render(&self, status: StatusCode, title: &str, content: impl FnOnce(&str) -> Markup) -> Response {
+    fn render(
+        &self,
+        status: StatusCode,
+        title: &str,
+        content: impl FnOnce(&str) -> Markup,
+    ) -> Response {
         let token = self.token();
-        let frame = Frame { lang: self.lang, uri: self.uri, signed_in: self.current.is_some() };
+        let frame = Frame {
+            lang: self.lang,
+            uri: self.uri,
+            signed_in: self.current.is_some(),
+        };
         let body = layout(&frame, title, content(&token.value));
         let mut response = (status, body).into_response();
         if let Some(cookie) = token.set_cookie.and_then(|c| c.parse().ok()) {
@@ -78,7 +99,14 @@ impl Page<'_> {
             Failure::Problem(problem) => (problem.status(), problem.message(self.lang)),
             Failure::Internal(cause) => {
                 let error = ferry_platform::http::ApiError::internal(&cause);
-                (error.status, self.t("系统出错，请稍后再试。", "Something went wrong on our side; please try again.").to_string())
+                (
+                    error.status,
+                    self.t(
+                        "系统出错，请稍后再试。",
+                        "Something went wrong on our side; please try again.",
+                    )
+                    .to_string(),
+                )
             }
         }
     }
@@ -106,11 +134,24 @@ fn error_box(message: Option<&str>) -> Markup {
 }
 
 fn form_or_problem<T>(form: Result<Form<T>, FormRejection>) -> Result<T, Failure> {
-    form.map(|Form(value)| value).map_err(|_| Problem::MalformedBody.into())
+    form.map(|Form(value)| value)
+        .map_err(|_| Problem::MalformedBody.into())
 }
 
-async fn home(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap, MaybeSignedIn(current): MaybeSignedIn) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: current.as_ref() };
+async fn home(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    MaybeSignedIn(current): MaybeSignedIn,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: current.as_ref(),
+    };
     page.render(StatusCode::OK, page.t("跨境收款", "Cross-border collection"), |_| {
         html! {
             p { (lang.pick("为亚马逊卖家提供本地收款账户、结汇与提现。", "Local receiving accounts, currency conversion and withdrawals for Amazon sellers.")) }
@@ -138,7 +179,11 @@ struct RegisterForm {
 
 fn register_form(page: &Page<'_>, token: &str, form: &RegisterForm, error: Option<&str>) -> Markup {
     let lang = page.lang;
-    let chosen_language = if form.language.is_empty() { lang.tag() } else { form.language.as_str() };
+    let chosen_language = if form.language.is_empty() {
+        lang.tag()
+    } else {
+        form.language.as_str()
+    };
     html! {
         (error_box(error))
         form method="post" action="/register" {
@@ -169,9 +214,22 @@ fn register_form(page: &Page<'_>, token: &str, form: &RegisterForm, error: Optio
     }
 }
 
-async fn register_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
-    page.render(StatusCode::OK, page.t("注册", "Register"), |token| register_form(&page, token, &RegisterForm::default(), None))
+async fn register_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    page.render(StatusCode::OK, page.t("注册", "Register"), |token| {
+        register_form(&page, token, &RegisterForm::default(), None)
+    })
 }
 
 async fn register_submit(
@@ -182,7 +240,13 @@ async fn register_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<RegisterForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let run = async {
         page.check(&form.csrf)?;
@@ -200,13 +264,26 @@ async fn register_submit(
         Ok(()) => see_other("/check-email"),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
-            page.render(status, page.t("注册", "Register"), |token| register_form(&page, token, &form, Some(&message)))
+            page.render(status, page.t("注册", "Register"), |token| {
+                register_form(&page, token, &form, Some(&message))
+            })
         }
     }
 }
 
-async fn check_email_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+async fn check_email_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     page.render(StatusCode::OK, page.t("请查收邮件", "Check your e-mail"), |_| {
         html! {
             p.notice { (lang.pick("如果该地址可以注册，我们已发送一封激活邮件。请在 24 小时内点击邮件中的链接。", "If the address can be registered, we have sent an activation e-mail. Open its link within 24 hours.")) }
@@ -233,17 +310,33 @@ fn resend_form(lang: Lang, token: &str) -> Markup {
 
 /// A GET only shows a button: mail scanners that follow links must not use
 /// up the single-use token.
-async fn activate_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap, Query(query): Query<TokenQuery>) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
-    page.render(StatusCode::OK, page.t("激活账户", "Activate your account"), |token| {
-        html! {
-            form method="post" action="/activate" {
-                (hidden_token(token))
-                input type="hidden" name="token" value=(query.token);
-                button type="submit" { (lang.pick("激活账户", "Activate account")) }
+async fn activate_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    page.render(
+        StatusCode::OK,
+        page.t("激活账户", "Activate your account"),
+        |token| {
+            html! {
+                form method="post" action="/activate" {
+                    (hidden_token(token))
+                    input type="hidden" name="token" value=(query.token);
+                    button type="submit" { (lang.pick("激活账户", "Activate account")) }
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -261,7 +354,13 @@ async fn activate_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<ActivateForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -294,7 +393,13 @@ async fn resend_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<EmailForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -305,7 +410,11 @@ async fn resend_submit(
         Ok(()) => see_other("/check-email"),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
-            page.render(status, page.t("重新发送激活邮件", "Send a new activation e-mail"), |token| html! { (error_box(Some(&message))) (resend_form(lang, token)) })
+            page.render(
+                status,
+                page.t("重新发送激活邮件", "Send a new activation e-mail"),
+                |token| html! { (error_box(Some(&message))) (resend_form(lang, token)) },
+            )
         }
     }
 }
@@ -337,9 +446,22 @@ fn second_step_form(lang: Lang, token: &str, challenge: &str, error: Option<&str
     }
 }
 
-async fn sign_in_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
-    page.render(StatusCode::OK, page.t("登录", "Sign in"), |token| sign_in_form(lang, token, "", None))
+async fn sign_in_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    page.render(StatusCode::OK, page.t("登录", "Sign in"), |token| {
+        sign_in_form(lang, token, "", None)
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -366,22 +488,39 @@ async fn sign_in_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let run = async {
         page.check(&form.csrf)?;
         ratelimit::hit(&app.db, ratelimit::LOGIN, &client.ip, now_ms()).await?;
         let previous = session_token(&headers);
-        sessions::sign_in(&app, &form.email, &form.password, &client, previous.as_deref()).await
+        sessions::sign_in(
+            &app,
+            &form.email,
+            &form.password,
+            &client,
+            previous.as_deref(),
+        )
+        .await
     };
     match run.await {
         Ok(SignIn::Session(session)) => signed_in_redirect(&app, &session),
-        Ok(SignIn::TwoFactorRequired { challenge }) => {
-            page.render(StatusCode::OK, page.t("两步验证", "Two-factor verification"), |token| second_step_form(lang, token, &challenge, None))
-        }
+        Ok(SignIn::TwoFactorRequired { challenge }) => page.render(
+            StatusCode::OK,
+            page.t("两步验证", "Two-factor verification"),
+            |token| second_step_form(lang, token, &challenge, None),
+        ),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
-            page.render(status, page.t("登录", "Sign in"), |token| sign_in_form(lang, token, &form.email, Some(&message)))
+            page.render(status, page.t("登录", "Sign in"), |token| {
+                sign_in_form(lang, token, &form.email, Some(&message))
+            })
         }
     }
 }
@@ -402,19 +541,36 @@ async fn second_step_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<SecondStepForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let run = async {
         page.check(&form.csrf)?;
         ratelimit::hit(&app.db, ratelimit::LOGIN, &client.ip, now_ms()).await?;
         let previous = session_token(&headers);
-        sessions::sign_in_second_step(&app, &form.challenge, &form.code, &client, previous.as_deref()).await
+        sessions::sign_in_second_step(
+            &app,
+            &form.challenge,
+            &form.code,
+            &client,
+            previous.as_deref(),
+        )
+        .await
     };
     match run.await {
         Ok(session) => signed_in_redirect(&app, &session),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
-            page.render(status, page.t("两步验证", "Two-factor verification"), |token| second_step_form(lang, token, &form.challenge, Some(&message)))
+            page.render(
+                status,
+                page.t("两步验证", "Two-factor verification"),
+                |token| second_step_form(lang, token, &form.challenge, Some(&message)),
+            )
         }
     }
 }
@@ -432,9 +588,24 @@ fn forgot_form(lang: Lang, token: &str, error: Option<&str>) -> Markup {
     }
 }
 
-async fn forgot_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
-    page.render(StatusCode::OK, page.t("忘记密码", "Forgot password"), |token| forgot_form(lang, token, None))
+async fn forgot_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    page.render(
+        StatusCode::OK,
+        page.t("忘记密码", "Forgot password"),
+        |token| forgot_form(lang, token, None),
+    )
 }
 
 async fn forgot_submit(
@@ -445,7 +616,13 @@ async fn forgot_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<EmailForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -456,7 +633,9 @@ async fn forgot_submit(
         Ok(()) => see_other("/check-email"),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
-            page.render(status, page.t("忘记密码", "Forgot password"), |token| forgot_form(lang, token, Some(&message)))
+            page.render(status, page.t("忘记密码", "Forgot password"), |token| {
+                forgot_form(lang, token, Some(&message))
+            })
         }
     }
 }
@@ -473,9 +652,25 @@ fn reset_form(lang: Lang, token: &str, reset_token: &str, error: Option<&str>) -
     }
 }
 
-async fn reset_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap, Query(query): Query<TokenQuery>) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
-    page.render(StatusCode::OK, page.t("重设密码", "Reset password"), |token| reset_form(lang, token, &query.token, None))
+async fn reset_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    page.render(
+        StatusCode::OK,
+        page.t("重设密码", "Reset password"),
+        |token| reset_form(lang, token, &query.token, None),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -494,7 +689,13 @@ async fn reset_submit(
     ClientInfo(client): ClientInfo,
     form: Result<Form<ResetForm>, FormRejection>,
 ) -> Response {
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: None };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let run = async {
         page.check(&form.csrf)?;
@@ -505,7 +706,95 @@ async fn reset_submit(
         Ok(()) => see_other("/sign-in"),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
-            page.render(status, page.t("重设密码", "Reset password"), |token| reset_form(lang, token, &form.token, Some(&message)))
+            page.render(status, page.t("重设密码", "Reset password"), |token| {
+                reset_form(lang, token, &form.token, Some(&message))
+            })
+        }
+    }
+}
+
+// ---- team invitations ----
+
+fn invitation_form(lang: Lang, token: &str, invitation: &str, error: Option<&str>) -> Markup {
+    html! {
+        (error_box(error))
+        form method="post" action="/accept-invitation" {
+            (hidden_token(token))
+            input type="hidden" name="token" value=(invitation);
+            label { (lang.pick("您的姓名", "Your name")) input type="text" name="display_name" required maxlength="100"; }
+            label { (lang.pick("为自己设置密码（12 到 128 个字符）", "Choose your own password (12 to 128 characters)")) input type="password" name="password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password"; }
+            button type="submit" { (lang.pick("加入团队", "Join the team")) }
+        }
+    }
+}
+
+async fn invitation_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    page.render(
+        StatusCode::OK,
+        page.t("接受邀请", "Accept the invitation"),
+        |token| invitation_form(lang, token, &query.token, None),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InvitationForm {
+    csrf: String,
+    token: String,
+    display_name: String,
+    password: String,
+}
+
+async fn invitation_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    form: Result<Form<InvitationForm>, FormRejection>,
+) -> Response {
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: None,
+    };
+    let form = form.map(|Form(form)| form).unwrap_or_default();
+    let run = async {
+        page.check(&form.csrf)?;
+        ratelimit::hit(&app.db, ratelimit::ACTIVATION, &client.ip, now_ms()).await?;
+        team::accept(
+            &app,
+            &form.token,
+            &form.display_name,
+            &form.password,
+            &client,
+        )
+        .await
+    };
+    match run.await {
+        Ok(()) => see_other("/sign-in"),
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            page.render(
+                status,
+                page.t("接受邀请", "Accept the invitation"),
+                |token| invitation_form(lang, token, &form.token, Some(&message)),
+            )
         }
     }
 }
@@ -514,16 +803,33 @@ async fn reset_submit(
 
 fn password_change_due(app: &AppState, current: &Current) -> bool {
     let max_age_ms = app.security.password_max_age_days * 24 * 60 * 60 * 1000;
-    current.user.password_change_required_at_ms.is_some() || now_ms() - current.user.password_changed_at_ms >= max_age_ms
+    current.user.password_change_required_at_ms.is_some()
+        || now_ms() - current.user.password_changed_at_ms >= max_age_ms
 }
 
-async fn dashboard(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap, MaybeSignedIn(current): MaybeSignedIn) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+async fn dashboard(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    MaybeSignedIn(current): MaybeSignedIn,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     let due = password_change_due(&app, &current);
     page.render(StatusCode::OK, page.t("概览", "Dashboard"), |_| {
         html! {
-            @if due {
+            @if current.user.password_change_required_at_ms.is_some() {
+                p.error role="alert" { (Problem::PasswordChangeRequired.message(lang)) " " a href="/security" { (lang.pick("去更换", "Change it")) } }
+            } @else if due {
                 p.notice role="status" { (lang.pick("您的密码已使用较长时间，建议更换。", "Your password has been in use for a long time; consider changing it.")) " " a href="/security" { (lang.pick("去更换", "Change it")) } }
             }
             @if !current.user.two_factor_enabled() {
@@ -534,17 +840,38 @@ async fn dashboard(State(app): State<AppState>, lang: Lang, uri: Uri, headers: H
     })
 }
 
-async fn security_page(State(app): State<AppState>, lang: Lang, uri: Uri, headers: HeaderMap, MaybeSignedIn(current): MaybeSignedIn) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+async fn security_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    MaybeSignedIn(current): MaybeSignedIn,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     security_render(&page, &current, StatusCode::OK, None, None).await
 }
 
 /// The security page, with an optional message and an optional extra
 /// section (the two-factor enrolment or the recovery codes).
-async fn security_render(page: &Page<'_>, current: &Current, status: StatusCode, message: Option<(bool, String)>, extra: Option<Markup>) -> Response {
+async fn security_render(
+    page: &Page<'_>,
+    current: &Current,
+    status: StatusCode,
+    message: Option<(bool, String)>,
+    extra: Option<Markup>,
+) -> Response {
     let lang = page.lang;
     let sessions = sessions::list(page.app, current).await.unwrap_or_default();
+    let keys = api_keys::list(page.app, current).await.unwrap_or_default();
     page.render(status, page.t("安全设置", "Security"), |token| {
         html! {
             @if let Some((is_error, text)) = &message {
@@ -567,6 +894,20 @@ async fn security_render(page: &Page<'_>, current: &Current, status: StatusCode,
                     label { (lang.pick("输入密码以开始设置", "Enter your password to start")) input type="password" name="password" required autocomplete="current-password"; }
                     button type="submit" { (lang.pick("设置两步验证", "Set up two-factor")) }
                 }
+            }
+            h2 { (lang.pick("API 密钥", "API keys")) }
+            ul {
+                @for key in &keys {
+                    li {
+                        (key.name) " " code { (key.prefix) "…" } " "
+                        form method="post" action=(format!("/security/api-keys/{}/revoke", key.id)) { (hidden_token(token)) button type="submit" { (lang.pick("吊销", "Revoke")) } }
+                    }
+                }
+            }
+            form method="post" action="/security/api-keys" {
+                (hidden_token(token))
+                label { (lang.pick("新密钥名称", "Name of a new key")) input type="text" name="name" required maxlength="100"; }
+                button type="submit" { (lang.pick("创建 API 密钥", "Create an API key")) }
             }
             h2 { (lang.pick("登录会话", "Sessions")) }
             table {
@@ -592,7 +933,14 @@ async fn security_render(page: &Page<'_>, current: &Current, status: StatusCode,
 
 fn format_ms(ms: i64) -> String {
     let at = ferry_platform::db::from_unix_ms(ms);
-    format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", at.year(), u8::from(at.month()), at.day(), at.hour(), at.minute())
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -611,17 +959,42 @@ async fn change_password_submit(
     MaybeSignedIn(current): MaybeSignedIn,
     form: Result<Form<ChangePasswordForm>, FormRejection>,
 ) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
-        credentials::change(&app, &current.user.id, &current.session_id, &form.current_password, &form.new_password).await
+        credentials::change(
+            &app,
+            &current.user.id,
+            &current.session_id,
+            &form.current_password,
+            &form.new_password,
+        )
+        .await
     };
     match run.await {
         Ok(()) => {
-            let done = page.t("密码已更改，其他设备上的登录已结束。", "Password changed; sessions on other devices were ended.");
-            security_render(&page, &current, StatusCode::OK, Some((false, done.to_string())), None).await
+            let done = page.t(
+                "密码已更改，其他设备上的登录已结束。",
+                "Password changed; sessions on other devices were ended.",
+            );
+            security_render(
+                &page,
+                &current,
+                StatusCode::OK,
+                Some((false, done.to_string())),
+                None,
+            )
+            .await
         }
         Err(failure) => {
             let (status, message) = page.error_message(failure);
@@ -645,8 +1018,16 @@ async fn two_factor_start_submit(
     MaybeSignedIn(current): MaybeSignedIn,
     form: Result<Form<TwoFactorStartForm>, FormRejection>,
 ) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -690,8 +1071,16 @@ async fn two_factor_confirm_submit(
     MaybeSignedIn(current): MaybeSignedIn,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -707,7 +1096,8 @@ async fn two_factor_confirm_submit(
             // The page shows two-factor as enabled, so it needs the fresh row.
             let mut refreshed = current.clone();
             if let Ok(mut conn) = app.db.reader().acquire().await
-                && let Ok(Some(user)) = crate::accounts::user_by_id(&mut conn, &current.user.id).await
+                && let Ok(Some(user)) =
+                    crate::accounts::user_by_id(&mut conn, &current.user.id).await
             {
                 refreshed.user = user;
             }
@@ -729,15 +1119,24 @@ struct CsrfForm {
 async fn revoke_submit(
     State(app): State<AppState>,
     lang: Lang,
-    uri: Uri,
     headers: HeaderMap,
     ClientInfo(client): ClientInfo,
     MaybeSignedIn(current): MaybeSignedIn,
     Path(id): Path<String>,
     form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    // Re-rendered as the security page, whose address this stands for.
+    let uri = Uri::from_static("/security");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -761,8 +1160,16 @@ async fn sign_out_submit(
     MaybeSignedIn(current): MaybeSignedIn,
     form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
-    let Some(current) = current else { return see_other("/sign-in") };
-    let page = Page { app: &app, lang, uri: &uri, headers: &headers, current: Some(&current) };
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
     let run = async {
         let form = form_or_problem(form)?;
         page.check(&form.csrf)?;
@@ -779,6 +1186,248 @@ async fn sign_out_submit(
         Err(failure) => {
             let (status, message) = page.error_message(failure);
             security_render(&page, &current, status, Some((true, message)), None).await
+        }
+    }
+}
+
+// ---- API keys and team ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct KeyForm {
+    csrf: String,
+    name: String,
+}
+
+async fn create_key_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    form: Result<Form<KeyForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/security");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        api_keys::create(&app, &current, &form.name, &client).await
+    };
+    match run.await {
+        Ok(key) => {
+            let extra = html! {
+                p.notice role="status" {
+                    (lang.pick("新的 API 密钥（只显示这一次，请立即保存）：", "Your new API key (shown only now; save it):")) " "
+                    code { (key.key) }
+                }
+            };
+            security_render(&page, &current, StatusCode::CREATED, None, Some(extra)).await
+        }
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            security_render(&page, &current, status, Some((true, message)), None).await
+        }
+    }
+}
+
+async fn revoke_key_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/security");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        api_keys::revoke(&app, &current, &id, &client).await
+    };
+    match run.await {
+        Ok(()) => see_other("/security"),
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            security_render(&page, &current, status, Some((true, message)), None).await
+        }
+    }
+}
+
+async fn team_render(
+    page: &Page<'_>,
+    current: &Current,
+    status: StatusCode,
+    message: Option<(bool, String)>,
+) -> Response {
+    let lang = page.lang;
+    let members = match team::members(page.app, current).await {
+        Ok(members) => members,
+        Err(failure) => {
+            let (status, text) = page.error_message(failure);
+            return page.render(
+                status,
+                page.t("团队", "Team"),
+                |_| html! { p.error role="alert" { (text) } },
+            );
+        }
+    };
+    let manages = team::require(current, team::Permission::ManageTeam).is_ok();
+    page.render(status, page.t("团队", "Team"), |token| {
+        html! {
+            @if let Some((is_error, text)) = &message {
+                @if *is_error { p.error role="alert" { (text) } } @else { p.notice role="status" { (text) } }
+            }
+            table {
+                tr { th { (lang.pick("姓名", "Name")) } th { (lang.pick("邮箱", "E-mail")) } th { (lang.pick("角色", "Role")) } th { (lang.pick("两步验证", "Two-factor")) } th {} }
+                @for member in &members {
+                    tr {
+                        td { (member.display_name) } td { (member.email) } td { (member.role) }
+                        td { @if member.two_factor_enabled { "✓" } @else { "–" } }
+                        td {
+                            @if manages && member.role != "owner" {
+                                form method="post" action=(format!("/team/members/{}/remove", member.user_id)) { (hidden_token(token)) button type="submit" { (lang.pick("移除", "Remove")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if manages {
+                h2 { (lang.pick("邀请成员", "Invite a member")) }
+                form method="post" action="/team/invitations" {
+                    (hidden_token(token))
+                    label { (lang.pick("电子邮箱", "E-mail")) input type="email" name="email" required; }
+                    label {
+                        (lang.pick("角色", "Role"))
+                        select name="role" {
+                            option value="admin" { (lang.pick("管理员", "Admin")) }
+                            option value="finance" { (lang.pick("财务", "Finance")) }
+                            option value="viewer" selected { (lang.pick("只读", "Viewer")) }
+                        }
+                    }
+                    button type="submit" { (lang.pick("发送邀请", "Send the invitation")) }
+                }
+            }
+        }
+    })
+}
+
+async fn team_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    headers: HeaderMap,
+    MaybeSignedIn(current): MaybeSignedIn,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    team_render(&page, &current, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InviteForm {
+    csrf: String,
+    email: String,
+    role: String,
+}
+
+async fn invite_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    form: Result<Form<InviteForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/team");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        team::invite(&app, &current, &form.email, &form.role, &client).await
+    };
+    match run.await {
+        Ok(()) => {
+            let sent = page
+                .t("邀请已发送。", "The invitation is on its way.")
+                .to_string();
+            team_render(&page, &current, StatusCode::OK, Some((false, sent))).await
+        }
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            team_render(&page, &current, status, Some((true, message))).await
+        }
+    }
+}
+
+async fn remove_member_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/team");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        team::remove(&app, &current, &id, &client).await
+    };
+    match run.await {
+        Ok(()) => see_other("/team"),
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            team_render(&page, &current, status, Some((true, message))).await
         }
     }
 }

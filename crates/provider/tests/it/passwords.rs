@@ -228,4 +228,69 @@ async fn an_old_password_is_flagged_for_a_change_without_being_forced() {
     );
     let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["password_change_due"], true);
+    assert_eq!(
+        me["password_change_required"], false,
+        "a reminder, not a forced change"
+    );
+    assert_eq!(app.get("/api/v1/sessions").await.status(), 200);
+    // One reminder e-mail per password, however often one signs in.
+    app.sign_in(&app.client, "old@example.com", PASSWORD).await;
+    let mails = app.settled_mails_to("old@example.com").await;
+    assert_eq!(mails.len(), 2, "activation and one reminder");
+    assert_eq!(mails[1].subject, "建议更换您的 Ferry 密码");
+    assert!(mails[1].text.contains("180"));
+}
+
+#[tokio::test]
+async fn in_enforce_mode_an_old_password_must_be_changed_first() {
+    let app = crate::helpers::spawn_app_with(|settings| {
+        settings.security.enforce_password_max_age = true
+    })
+    .await;
+    app.register_and_activate("strict@example.com").await;
+    let now = ferry_platform::db::unix_ms(time::OffsetDateTime::now_utc());
+    sqlx::query("UPDATE users SET password_changed_at_ms = $1")
+        .bind(now - 181 * 24 * 60 * 60 * 1000)
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.sign_in(&app.client, "strict@example.com", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["password_change_required"], true);
+    let (status, code, _) = error_of(app.get("/api/v1/sessions").await).await;
+    assert_eq!((status, code.as_str()), (403, "password_change_required"));
+    let changed = app
+        .post_json(
+            "/api/v1/password-changes",
+            &json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(app.get("/api/v1/sessions").await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_operator_flag_ends_every_session_and_forces_a_change() {
+    let app = spawn_app().await;
+    app.register_and_activate("flag@example.com").await;
+    app.sign_in(&app.client, "flag@example.com", PASSWORD).await;
+    let flagged =
+        ferry_provider::accounts::credentials::flag_compromised(&app.db, "flag@example.com")
+            .await
+            .unwrap();
+    assert!(flagged);
+    assert_eq!(app.get("/api/v1/me").await.status(), 401, "sessions ended");
+    app.sign_in(&app.client, "flag@example.com", PASSWORD).await;
+    let (_, code, _) = error_of(app.get("/api/v1/audit-log").await).await;
+    assert_eq!(code, "password_change_required");
+    assert!(
+        !ferry_provider::accounts::credentials::flag_compromised(&app.db, "nobody@example.com")
+            .await
+            .unwrap()
+    );
 }

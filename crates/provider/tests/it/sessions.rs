@@ -363,3 +363,44 @@ async fn sign_in_attempts_from_one_address_are_rate_limited() {
         error_of(app.sign_in(&app.client, "x@example.com", PASSWORD).await).await;
     assert_eq!((status, code.as_str()), (429, "rate_limited"));
 }
+
+#[tokio::test]
+async fn a_sign_in_from_a_new_device_is_e_mailed() {
+    let app = spawn_app().await;
+    app.register_and_activate("dev@example.com").await;
+    let browser = |agent: &str| {
+        reqwest::Client::builder()
+            .user_agent(agent)
+            .build()
+            .unwrap()
+    };
+    app.sign_in(&browser("Laptop Firefox"), "dev@example.com", PASSWORD)
+        .await;
+    app.sign_in(&browser("Laptop Firefox"), "dev@example.com", PASSWORD)
+        .await;
+    assert_eq!(
+        app.settled_mails_to("dev@example.com").await.len(),
+        1,
+        "the first device is not news"
+    );
+    app.sign_in(&browser("Unknown Phone"), "dev@example.com", PASSWORD)
+        .await;
+    let mails = app.wait_for_mails("dev@example.com", 2).await;
+    assert_eq!(mails[1].subject, "新设备登录了您的 Ferry 账户");
+    assert!(
+        mails[1].text.contains("Unknown Phone") && mails[1].text.contains("127.0.0.1"),
+        "{}",
+        mails[1].text
+    );
+}
+
+#[tokio::test]
+async fn under_https_the_session_cookie_is_secure() {
+    let app =
+        spawn_app_with(|settings| settings.public_url = Some("https://pay.example.com".into()))
+            .await;
+    app.register_and_activate("tls@example.com").await;
+    let response = app.sign_in(&app.client, "tls@example.com", PASSWORD).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}

@@ -105,10 +105,26 @@ fn transaction(node: &Node<'_>, fallback: Option<IsoAmount>) -> Result<Transacti
         })?;
     Ok(TransactionDetails {
         amount: transaction_amount(node, fallback)?,
-        end_to_end_id: refs.as_ref().map(|r| optional_text(r, "EndToEndId")).transpose()?.flatten(),
-        uetr: refs.as_ref().and_then(|r| r.child("UETR")).map(|n| uetr(&n)).transpose()?,
-        instruction_id: refs.as_ref().map(|r| optional_text(r, "InstrId")).transpose()?.flatten(),
-        debtor_name: parties.as_ref().map(|p| party_name(p, "Dbtr")).transpose()?.flatten(),
+        end_to_end_id: refs
+            .as_ref()
+            .map(|r| optional_text(r, "EndToEndId"))
+            .transpose()?
+            .flatten(),
+        uetr: refs
+            .as_ref()
+            .and_then(|r| r.child("UETR"))
+            .map(|n| uetr(&n))
+            .transpose()?,
+        instruction_id: refs
+            .as_ref()
+            .map(|r| optional_text(r, "InstrId"))
+            .transpose()?
+            .flatten(),
+        debtor_name: parties
+            .as_ref()
+            .map(|p| party_name(p, "Dbtr"))
+            .transpose()?
+            .flatten(),
         debtor_account: parties
             .as_ref()
             .and_then(|p| p.child("DbtrAcct"))
@@ -121,7 +137,11 @@ fn transaction(node: &Node<'_>, fallback: Option<IsoAmount>) -> Result<Transacti
             .map(|institution| agent_bic(&institution))
             .transpose()?
             .flatten(),
-        creditor_name: parties.as_ref().map(|p| party_name(p, "Cdtr")).transpose()?.flatten(),
+        creditor_name: parties
+            .as_ref()
+            .map(|p| party_name(p, "Cdtr"))
+            .transpose()?
+            .flatten(),
         creditor_account: account_id(&creditor_account)?,
         remittance_info: node
             .child("RmtInf")
@@ -192,9 +212,11 @@ fn date_choice(node: &Node<'_>) -> Result<Date> {
 }
 
 fn amount(node: &Node<'_>) -> Result<IsoAmount> {
-    let code = node.attribute("Ccy").ok_or_else(|| Camt054Error::MissingElement {
-        path: format!("{}/@Ccy", node.path()),
-    })?;
+    let code = node
+        .attribute("Ccy")
+        .ok_or_else(|| Camt054Error::MissingElement {
+            path: format!("{}/@Ccy", node.path()),
+        })?;
     let currency = Currency::parse(code).map_err(|source| Camt054Error::InvalidCurrency {
         path: node.path().to_owned(),
         found: code.to_owned(),
@@ -258,7 +280,10 @@ fn account_id(account: &Node<'_>) -> Result<AccountId> {
     let other = id.child("Othr").ok_or_else(|| missing(&id, "IBAN"))?;
     Ok(AccountId::Other {
         id: text(&other, "Id")?,
-        scheme: other.child("SchmeNm").map(|scheme| account_scheme(&scheme)).transpose()?,
+        scheme: other
+            .child("SchmeNm")
+            .map(|scheme| account_scheme(&scheme))
+            .transpose()?,
     })
 }
 
@@ -280,7 +305,10 @@ fn party_name(parties: &Node<'_>, role: &str) -> Result<Option<IsoText<140>>> {
 
 /// `FinInstnId/BICFI` (08) or `FinInstnId/BIC` (02).
 fn agent_bic(institution: &Node<'_>) -> Result<Option<Bic>> {
-    let Some(bic) = institution.child("BICFI").or_else(|| institution.child("BIC")) else {
+    let Some(bic) = institution
+        .child("BICFI")
+        .or_else(|| institution.child("BIC"))
+    else {
         return Ok(None);
     };
     Bic::parse(bic.text())

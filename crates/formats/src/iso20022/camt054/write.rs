@@ -68,11 +68,13 @@ fn write_entry(xml: &mut XmlWriter, entry: &Entry) {
         }
         None => xml.empty("BkTxCd"),
     }
-    xml.open("NtryDtls");
-    for transaction in &entry.transactions {
-        write_transaction(xml, entry, transaction);
+    if !entry.transactions.is_empty() {
+        xml.open("NtryDtls");
+        for transaction in &entry.transactions {
+            write_transaction(xml, entry, transaction);
+        }
+        xml.close("NtryDtls");
     }
-    xml.close("NtryDtls");
     xml.close("Ntry");
 }
 
@@ -104,8 +106,14 @@ fn write_transaction(xml: &mut XmlWriter, entry: &Entry, transaction: &Transacti
 /// `Refs`, children in schema order: InstrId, EndToEndId, UETR.
 fn write_references(xml: &mut XmlWriter, transaction: &TransactionDetails) {
     let references = [
-        ("InstrId", transaction.instruction_id.as_ref().map(|id| id.as_str())),
-        ("EndToEndId", transaction.end_to_end_id.as_ref().map(|id| id.as_str())),
+        (
+            "InstrId",
+            transaction.instruction_id.as_ref().map(|id| id.as_str()),
+        ),
+        (
+            "EndToEndId",
+            transaction.end_to_end_id.as_ref().map(|id| id.as_str()),
+        ),
         ("UETR", transaction.uetr.as_ref().map(|uetr| uetr.as_str())),
     ];
     if references.iter().all(|(_, value)| value.is_none()) {
