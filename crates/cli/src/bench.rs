@@ -104,7 +104,7 @@ fn wallet_id(i: usize) -> String {
 fn bench_transfer(run: &str, n: usize, accounts: usize, hot: bool) -> Transfer {
     // A multiplicative hash spreads consecutive transfers over the wallets.
     let wallet = (n.wrapping_mul(2_654_435_761)) % accounts;
-    let credit = if hot && n % 10 == 0 {
+    let credit = if hot && n.is_multiple_of(10) {
         FEES.to_string()
     } else {
         wallet_id(wallet)
@@ -130,7 +130,9 @@ fn now_ms() -> i64 {
 fn in_memory_row(args: &BenchArgs, hot: bool) -> Row {
     let mut state = BatchState::default();
     for account in bench_accounts(args.accounts) {
-        state.accounts.insert(account.id.clone(), empty_account(account));
+        state
+            .accounts
+            .insert(account.id.clone(), empty_account(account));
     }
     let batch_size = 8190;
     let deadline = Instant::now() + Duration::from_secs(args.seconds_per_row);
@@ -183,7 +185,12 @@ async fn scratch_ledger(backend: Backend, args: &BenchArgs) -> anyhow::Result<(T
     Ok((database, db))
 }
 
-async fn durable_row(args: &BenchArgs, backend: Backend, batch: usize, hot: bool) -> anyhow::Result<Row> {
+async fn durable_row(
+    args: &BenchArgs,
+    backend: Backend,
+    batch: usize,
+    hot: bool,
+) -> anyhow::Result<Row> {
     let (_database, db) = scratch_ledger(backend, args).await?;
     let deadline = Instant::now() + Duration::from_secs(args.seconds_per_row);
     let started = Instant::now();
@@ -193,7 +200,10 @@ async fn durable_row(args: &BenchArgs, backend: Backend, batch: usize, hot: bool
             .map(|n| bench_transfer("dur", n, args.accounts, hot))
             .collect();
         let results = ferry_ledger::store::apply(&db, &[&transfers], now_ms()).await?;
-        anyhow::ensure!(results[0].iter().all(|r| r.is_ok()), "a bench transfer failed");
+        anyhow::ensure!(
+            results[0].iter().all(|r| r.is_ok()),
+            "a bench transfer failed"
+        );
         applied += batch;
     }
     let elapsed = started.elapsed();
@@ -223,7 +233,9 @@ async fn writer_row(args: &BenchArgs, backend: Backend, hot: bool) -> anyhow::Re
             let mut sent = 0_usize;
             while Instant::now() < deadline {
                 let n = sent * CLIENTS + client;
-                let results = writer.submit(vec![bench_transfer("wr", n, accounts, hot)]).await?;
+                let results = writer
+                    .submit(vec![bench_transfer("wr", n, accounts, hot)])
+                    .await?;
                 anyhow::ensure!(results[0].is_ok(), "a bench transfer failed");
                 sent += 1;
             }
@@ -247,7 +259,10 @@ async fn writer_row(args: &BenchArgs, backend: Backend, hot: bool) -> anyhow::Re
 
 async fn verify_clean(db: &Db) -> anyhow::Result<()> {
     let violations = ferry_ledger::verify(db).await?;
-    anyhow::ensure!(violations.is_empty(), "ledger invariants broken: {violations:?}");
+    anyhow::ensure!(
+        violations.is_empty(),
+        "ledger invariants broken: {violations:?}"
+    );
     Ok(())
 }
 
@@ -269,7 +284,11 @@ async fn pgbench_tps(admin_url: &str, seconds: u64) -> anyhow::Result<Option<f64
         .args(["-i", "-q", "-s", "10", &url])
         .output()
         .await?;
-    anyhow::ensure!(init.status.success(), "pgbench -i failed: {}", String::from_utf8_lossy(&init.stderr));
+    anyhow::ensure!(
+        init.status.success(),
+        "pgbench -i failed: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     let run = tokio::process::Command::new("pgbench")
         .args(["-n", "-c", "8", "-j", "2", "-T", &seconds.to_string(), &url])
         .output()
@@ -294,7 +313,10 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
 
 fn print_table(rows: &[Row], pgbench_tps: Option<f64>) {
     println!();
-    println!("{:<10} {:<28} {:<5} {:>14} {:>12}", "backend", "mode", "hot", "transfers/s", "x pgbench");
+    println!(
+        "{:<10} {:<28} {:<5} {:>14} {:>12}",
+        "backend", "mode", "hot", "transfers/s", "x pgbench"
+    );
     for row in rows {
         let ratio = match (row.backend, pgbench_tps) {
             ("postgres", Some(tps)) => format!("{:.1}", row.transfers_per_second / tps),
@@ -310,7 +332,12 @@ fn print_table(rows: &[Row], pgbench_tps: Option<f64>) {
         );
     }
     if let Some(tps) = pgbench_tps {
-        println!("{:<10} {:<28} {:<5} {:>14.0} {:>12}", "postgres", "pgbench TPC-B, 8 clients", "-", tps, "1.0");
+        println!(
+            "{:<10} {:<28} {:<5} {:>14.0} {:>12}",
+            "postgres", "pgbench TPC-B, 8 clients", "-", tps, "1.0"
+        );
     }
-    println!("(hot: every tenth transfer credits one fee account; durable: each batch is one committed transaction)");
+    println!(
+        "(hot: every tenth transfer credits one fee account; durable: each batch is one committed transaction)"
+    );
 }

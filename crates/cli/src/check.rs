@@ -35,7 +35,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let result = ferry_domain::run_check(kind, lines, &mut stdout);
         (result, read_error)
     } else {
-        (ferry_domain::run_check(kind, args.values.iter(), &mut stdout), None)
+        (
+            ferry_domain::run_check(kind, args.values.iter(), &mut stdout),
+            None,
+        )
     };
     match (result, read_error) {
         (Ok(true), None) => ExitCode::SUCCESS,

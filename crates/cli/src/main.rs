@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ferry", version, about = "Cross-border collection for marketplace sellers, with a marketplace sandbox")]
+#[command(
+    name = "ferry",
+    version,
+    about = "Cross-border collection for marketplace sellers, with a marketplace sandbox"
+)]
 struct Cli {
     /// Configuration file (TOML); `FERRY__SECTION__KEY` variables override it.
     #[arg(long, global = true, env = "FERRY_CONFIG")]

@@ -91,7 +91,10 @@ async fn verify_ledger(url: &str) -> anyhow::Result<()> {
     db.close().await;
     let violations = violations?;
     if violations.is_empty() {
-        println!("ledger of {} verified: every invariant holds", redact_url(url));
+        println!(
+            "ledger of {} verified: every invariant holds",
+            redact_url(url)
+        );
         return Ok(());
     }
     for violation in &violations {

@@ -37,7 +37,10 @@ pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
     let marketplace = ferry_marketplace::build(&config.marketplace).await?;
     println!("Ferry is up. Data folder: {data_dir}");
     announce("Ferry provider (seller portal, API, ops)", &provider)?;
-    announce("Marketplace sandbox (Seller Central, SP-API, LWA)", &marketplace)?;
+    announce(
+        "Marketplace sandbox (Seller Central, SP-API, LWA)",
+        &marketplace,
+    )?;
     println!("Press Ctrl-C to stop.");
     run_all(vec![provider, marketplace]).await
 }

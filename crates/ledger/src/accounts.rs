@@ -38,10 +38,13 @@ pub async fn create_accounts(
         let result = if inserted == 1 {
             AccountResult::Created
         } else {
-            let existing = select_accounts(&mut tx, std::slice::from_ref(&account.id), Backend::Sqlite)
-                .await?
-                .pop()
-                .ok_or_else(|| LedgerError::Corrupt(format!("account {} vanished", account.id)))?;
+            let existing =
+                select_accounts(&mut tx, std::slice::from_ref(&account.id), Backend::Sqlite)
+                    .await?
+                    .pop()
+                    .ok_or_else(|| {
+                        LedgerError::Corrupt(format!("account {} vanished", account.id))
+                    })?;
             if same_fields(&existing, account) {
                 AccountResult::Exists
             } else {

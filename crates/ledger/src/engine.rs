@@ -6,9 +6,7 @@
 //! one database transaction. Keeping the rules here makes them testable
 //! without a database and gives the benchmark its in-memory ceiling.
 
-use crate::model::{
-    Account, AccountFlags, PendingStatus, Transfer, TransferFlags, TransferResult,
-};
+use crate::model::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags, TransferResult};
 use std::collections::HashMap;
 
 /// A transfer as stored: post and void transfers carry the pending
@@ -373,9 +371,10 @@ fn commit(
         entry.1 = status;
     }
     if transfer.flags.contains(TransferFlags::PENDING) {
-        state
-            .pendings
-            .insert(transfer.id.clone(), (transfer.clone(), PendingStatus::Pending));
+        state.pendings.insert(
+            transfer.id.clone(),
+            (transfer.clone(), PendingStatus::Pending),
+        );
     }
     undo.push(Undo::Created(transfer.id.clone()));
     state.transfers.insert(
@@ -423,8 +422,15 @@ mod tests {
     /// A random transfer between random accounts, sometimes pending, linked,
     /// or resolving an earlier id, and sometimes reusing an id.
     fn arbitrary_transfer() -> impl Strategy<Value = Transfer> {
-        (0..20_usize, 0..ACCOUNTS, 0..ACCOUNTS, 0..2_000_i64, 0..6_u8, 0..20_usize).prop_map(
-            |(id, debit, credit, amount, kind, pending)| {
+        (
+            0..20_usize,
+            0..ACCOUNTS,
+            0..ACCOUNTS,
+            0..2_000_i64,
+            0..6_u8,
+            0..20_usize,
+        )
+            .prop_map(|(id, debit, credit, amount, kind, pending)| {
                 let flags = match kind {
                     0 => TransferFlags::PENDING,
                     1 => TransferFlags::POST_PENDING,
@@ -432,7 +438,8 @@ mod tests {
                     3 => TransferFlags::LINKED,
                     _ => 0,
                 };
-                let resolves = flags == TransferFlags::POST_PENDING || flags == TransferFlags::VOID_PENDING;
+                let resolves =
+                    flags == TransferFlags::POST_PENDING || flags == TransferFlags::VOID_PENDING;
                 Transfer {
                     id: format!("t{id}"),
                     debit_account_id: format!("a{debit}"),
@@ -445,8 +452,7 @@ mod tests {
                     expires_at_ms: 0,
                     reference: None,
                 }
-            },
-        )
+            })
     }
 
     proptest! {

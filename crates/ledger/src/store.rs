@@ -85,11 +85,12 @@ async fn load_state(
     let pendings_before_lock = select_transfers(conn, &pending_ids).await?;
     let mut account_ids: Vec<String> = transfers
         .flat_map(|t| [t.debit_account_id.clone(), t.credit_account_id.clone()])
-        .chain(
-            pendings_before_lock
-                .iter()
-                .flat_map(|p| [p.transfer.debit_account_id.clone(), p.transfer.credit_account_id.clone()]),
-        )
+        .chain(pendings_before_lock.iter().flat_map(|p| {
+            [
+                p.transfer.debit_account_id.clone(),
+                p.transfer.credit_account_id.clone(),
+            ]
+        }))
         .filter(|id| !id.is_empty())
         .collect();
     account_ids.sort();

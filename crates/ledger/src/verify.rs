@@ -36,8 +36,17 @@ async fn verify_ledger_totals(db: &Db) -> Result<Vec<Violation>, LedgerError> {
     let mut violations = Vec::new();
     for row in rows {
         let ledger: String = row.try_get(0)?;
-        let [debits_posted, credits_posted, debits_pending, credits_pending]: [i64; 4] =
-            [row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?];
+        let [
+            debits_posted,
+            credits_posted,
+            debits_pending,
+            credits_pending,
+        ]: [i64; 4] = [
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+            row.try_get(4)?,
+        ];
         if debits_posted != credits_posted {
             violations.push(Violation(format!(
                 "ledger {ledger}: posted debits {debits_posted} != posted credits {credits_posted}"
@@ -65,7 +74,12 @@ async fn verify_account_balances(db: &Db) -> Result<Vec<Violation>, LedgerError>
     let mut violations = Vec::new();
     for row in rows {
         let id: String = row.try_get(0)?;
-        let stored: Counters = [row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?];
+        let stored: Counters = [
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+            row.try_get(4)?,
+        ];
         let computed = expected.get(&id).copied().unwrap_or_default();
         if stored != computed {
             violations.push(Violation(format!(
@@ -79,19 +93,43 @@ async fn verify_account_balances(db: &Db) -> Result<Vec<Violation>, LedgerError>
 
 /// Each account's counters as its transfers define them.
 async fn expected_counters(db: &Db) -> Result<HashMap<String, Counters>, LedgerError> {
-    let not_posted = TransferFlags::PENDING | TransferFlags::VOID_PENDING | TransferFlags::EXPIRE_PENDING;
+    let not_posted =
+        TransferFlags::PENDING | TransferFlags::VOID_PENDING | TransferFlags::EXPIRE_PENDING;
     let pending = TransferFlags::PENDING;
     // Posted: plain transfers and posts of pending transfers. Pending:
     // pending transfers nothing has resolved yet.
     let sums = [
-        (1, format!("SELECT debit_account_id, CAST(SUM(amount) AS BIGINT) FROM ledger_transfers WHERE (flags & {not_posted}) = 0 GROUP BY debit_account_id")),
-        (3, format!("SELECT credit_account_id, CAST(SUM(amount) AS BIGINT) FROM ledger_transfers WHERE (flags & {not_posted}) = 0 GROUP BY credit_account_id")),
-        (0, format!("SELECT t.debit_account_id, CAST(SUM(t.amount) AS BIGINT) FROM ledger_transfers t WHERE (t.flags & {pending}) <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id) GROUP BY t.debit_account_id")),
-        (2, format!("SELECT t.credit_account_id, CAST(SUM(t.amount) AS BIGINT) FROM ledger_transfers t WHERE (t.flags & {pending}) <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id) GROUP BY t.credit_account_id")),
+        (
+            1,
+            format!(
+                "SELECT debit_account_id, CAST(SUM(amount) AS BIGINT) FROM ledger_transfers WHERE (flags & {not_posted}) = 0 GROUP BY debit_account_id"
+            ),
+        ),
+        (
+            3,
+            format!(
+                "SELECT credit_account_id, CAST(SUM(amount) AS BIGINT) FROM ledger_transfers WHERE (flags & {not_posted}) = 0 GROUP BY credit_account_id"
+            ),
+        ),
+        (
+            0,
+            format!(
+                "SELECT t.debit_account_id, CAST(SUM(t.amount) AS BIGINT) FROM ledger_transfers t WHERE (t.flags & {pending}) <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id) GROUP BY t.debit_account_id"
+            ),
+        ),
+        (
+            2,
+            format!(
+                "SELECT t.credit_account_id, CAST(SUM(t.amount) AS BIGINT) FROM ledger_transfers t WHERE (t.flags & {pending}) <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id) GROUP BY t.credit_account_id"
+            ),
+        ),
     ];
     let mut expected: HashMap<String, Counters> = HashMap::new();
     for (slot, sql) in sums {
-        for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(db.reader()).await? {
+        for row in sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(db.reader())
+            .await?
+        {
             let id: String = row.try_get(0)?;
             expected.entry(id).or_default()[slot] = row.try_get(1)?;
         }
@@ -108,7 +146,9 @@ async fn verify_balance_flags(db: &Db) -> Result<Vec<Violation>, LedgerError> {
         AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS,
         AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS,
     );
-    let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(db.reader()).await?;
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(db.reader())
+        .await?;
     rows.iter()
         .map(|row| {
             let id: String = row.try_get(0)?;

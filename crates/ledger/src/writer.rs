@@ -39,7 +39,10 @@ impl LedgerWriter {
 
     /// Applies `transfers` (linked chains must close inside them) and
     /// returns one result per transfer once they are durable.
-    pub async fn submit(&self, transfers: Vec<Transfer>) -> Result<Vec<TransferResult>, LedgerError> {
+    pub async fn submit(
+        &self,
+        transfers: Vec<Transfer>,
+    ) -> Result<Vec<TransferResult>, LedgerError> {
         let (reply, answer) = oneshot::channel();
         self.sender
             .send(Job { transfers, reply })
@@ -115,7 +118,10 @@ async fn apply_jobs(db: &Db, jobs: Vec<Job>) {
             tracing::error!(%error, "a ledger batch failed; nothing in it was applied");
             let message = error.to_string();
             for job in jobs {
-                drop(job.reply.send(Err(LedgerError::BatchFailed(message.clone()))));
+                drop(
+                    job.reply
+                        .send(Err(LedgerError::BatchFailed(message.clone()))),
+                );
             }
         }
     }

@@ -20,7 +20,10 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("the configuration file {path} is not valid TOML: {source}")]
-    Syntax { path: String, source: toml::de::Error },
+    Syntax {
+        path: String,
+        source: toml::de::Error,
+    },
     #[error("environment variable {name}: expected {expected}, found {found:?}")]
     EnvType {
         name: String,
@@ -173,11 +176,17 @@ mod tests {
         std::fs::write(&path, "[server]\nport = 9000\nname = \"from-file\"\n").unwrap();
         let settings: Settings = load(
             Some(&path),
-            env(&[("FERRY__SERVER__NAME", "12345"), ("FERRY__SERVER__SECURE", "true")]),
+            env(&[
+                ("FERRY__SERVER__NAME", "12345"),
+                ("FERRY__SERVER__SECURE", "true"),
+            ]),
         )
         .unwrap();
         assert_eq!(settings.server.port, 9000);
-        assert_eq!(settings.server.name, "12345", "a numeric string stays a string");
+        assert_eq!(
+            settings.server.name, "12345",
+            "a numeric string stays a string"
+        );
         assert!(settings.server.secure);
     }
 

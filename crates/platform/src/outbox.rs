@@ -68,7 +68,11 @@ pub async fn enqueue(
 }
 
 /// Claims up to `limit` due messages for this worker.
-pub async fn claim_due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
+pub async fn claim_due(
+    db: &Db,
+    now_ms: i64,
+    limit: i64,
+) -> Result<Vec<OutboxMessage>, sqlx::Error> {
     let lock = match db.backend() {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
@@ -112,18 +116,18 @@ pub async fn settle(
                 .bind(now_ms)
                 .bind(&message.id)
         }
-        Outcome::Retry(reason) => sqlx::query(
-            "UPDATE outbox SET available_at_ms = $1, last_error = $2 WHERE id = $3",
-        )
-        .bind(now_ms + backoff_ms(message.attempt))
-        .bind(reason)
-        .bind(&message.id),
-        Outcome::GiveUp(reason) => sqlx::query(
-            "UPDATE outbox SET available_at_ms = $1, last_error = $2 WHERE id = $3",
-        )
-        .bind(i64::MAX)
-        .bind(format!("gave up: {reason}"))
-        .bind(&message.id),
+        Outcome::Retry(reason) => {
+            sqlx::query("UPDATE outbox SET available_at_ms = $1, last_error = $2 WHERE id = $3")
+                .bind(now_ms + backoff_ms(message.attempt))
+                .bind(reason)
+                .bind(&message.id)
+        }
+        Outcome::GiveUp(reason) => {
+            sqlx::query("UPDATE outbox SET available_at_ms = $1, last_error = $2 WHERE id = $3")
+                .bind(i64::MAX)
+                .bind(format!("gave up: {reason}"))
+                .bind(&message.id)
+        }
     };
     query.execute(db.writer()).await.map(|_| ())
 }
@@ -131,7 +135,9 @@ pub async fn settle(
 /// 1 s, 2 s, 4 s, … up to an hour.
 pub fn backoff_ms(attempt: i64) -> i64 {
     let exponent = u32::try_from(attempt.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-    1_000_i64.saturating_mul(1_i64 << exponent).min(MAX_BACKOFF_MS)
+    1_000_i64
+        .saturating_mul(1_i64 << exponent)
+        .min(MAX_BACKOFF_MS)
 }
 
 /// One pass: claims what is due now and delivers it. Returns how many

@@ -162,7 +162,11 @@ pub async fn assert_schema_parity_of(migrations: &[&Migrations]) -> bool {
     assert!(
         diffs.is_empty(),
         "the SQLite and PostgreSQL migrations disagree:\n{}",
-        diffs.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join("\n")
+        diffs
+            .iter()
+            .map(|d| d.0.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     true
 }

@@ -1,5 +1,7 @@
 use crate::ferry;
-use ferry_ledger::{AccountCode, AccountFlags, LedgerCode, LedgerWriter, NewAccount, Transfer, TransferFlags};
+use ferry_ledger::{
+    AccountCode, AccountFlags, LedgerCode, LedgerWriter, NewAccount, Transfer, TransferFlags,
+};
 use ferry_platform::db::Db;
 use ferry_platform::testing::TestDatabase;
 
@@ -20,9 +22,15 @@ async fn provider_database_with_transfers() -> (TestDatabase, Db) {
     ferry_provider::migrate(&db).await.unwrap();
     let accounts = [
         account("bank", AccountCode::BankSettlement, 0),
-        account("wallet", AccountCode::SellerWallet, AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS),
+        account(
+            "wallet",
+            AccountCode::SellerWallet,
+            AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS,
+        ),
     ];
-    ferry_ledger::create_accounts(&db, &accounts, 0).await.unwrap();
+    ferry_ledger::create_accounts(&db, &accounts, 0)
+        .await
+        .unwrap();
     let writer = LedgerWriter::start(db.clone());
     let transfer = |id: &str, debit: &str, credit: &str, amount| Transfer {
         id: id.into(),
@@ -37,7 +45,10 @@ async fn provider_database_with_transfers() -> (TestDatabase, Db) {
         reference: None,
     };
     let results = writer
-        .submit(vec![transfer("in", "bank", "wallet", 5_000), transfer("out", "wallet", "bank", 1_200)])
+        .submit(vec![
+            transfer("in", "bank", "wallet", 5_000),
+            transfer("out", "wallet", "bank", 1_200),
+        ])
         .await
         .unwrap();
     assert!(results.iter().all(|r| r.is_ok()));
@@ -51,10 +62,12 @@ async fn verify_ledger_passes_on_a_sound_ledger_and_fails_after_a_hand_edit() {
     assert_eq!(sound.status.code(), Some(0), "{sound:?}");
     assert!(String::from_utf8_lossy(&sound.stdout).contains("every invariant holds"));
 
-    sqlx::query("UPDATE ledger_accounts SET credits_posted = credits_posted + 100 WHERE id = 'wallet'")
-        .execute(db.writer())
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE ledger_accounts SET credits_posted = credits_posted + 100 WHERE id = 'wallet'",
+    )
+    .execute(db.writer())
+    .await
+    .unwrap();
     let broken = ferry(&["ops", "verify-ledger", "--database-url", database.url()]);
     assert_eq!(broken.status.code(), Some(1), "{broken:?}");
     let stdout = String::from_utf8_lossy(&broken.stdout);

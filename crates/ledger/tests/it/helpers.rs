@@ -13,7 +13,9 @@ pub struct TestLedger {
 pub async fn ledger() -> TestLedger {
     let database = TestDatabase::create().await.expect("a test database");
     let db = Db::connect(database.url()).await.expect("connect");
-    db.migrate(&ferry_ledger::MIGRATIONS).await.expect("migrate");
+    db.migrate(&ferry_ledger::MIGRATIONS)
+        .await
+        .expect("migrate");
     let writer = LedgerWriter::start(db.clone());
     TestLedger {
         db,

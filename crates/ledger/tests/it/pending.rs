@@ -2,7 +2,10 @@ use crate::helpers::*;
 use ferry_ledger::{Transfer, TransferFlags, TransferResult};
 
 fn hold(id: &str, amount: i64, expires_at_ms: i64) -> Transfer {
-    let mut hold = with_flags(transfer(id, "wallet", "bank", amount), TransferFlags::PENDING);
+    let mut hold = with_flags(
+        transfer(id, "wallet", "bank", amount),
+        TransferFlags::PENDING,
+    );
     hold.expires_at_ms = expires_at_ms;
     hold
 }
@@ -33,7 +36,12 @@ async fn a_hold_reserves_money_and_a_partial_post_releases_the_rest() {
 
     let posted = ledger
         .writer
-        .submit(vec![resolve("h-post", "h", 600, TransferFlags::POST_PENDING)])
+        .submit(vec![resolve(
+            "h-post",
+            "h",
+            600,
+            TransferFlags::POST_PENDING,
+        )])
         .await
         .unwrap();
     assert_eq!(posted, vec![TransferResult::Created]);
@@ -70,7 +78,10 @@ async fn a_pending_transfer_resolves_exactly_once() {
             TransferResult::Exists,
         ]
     );
-    assert_eq!(ledger.account("wallet").await.credit_balance_available(), 1_000);
+    assert_eq!(
+        ledger.account("wallet").await.credit_balance_available(),
+        1_000
+    );
 }
 
 #[tokio::test]
@@ -109,7 +120,12 @@ async fn an_expired_hold_cannot_be_posted_and_the_sweep_releases_it() {
         .unwrap();
     let late = ledger
         .writer
-        .submit(vec![resolve("h-post", "h", 700, TransferFlags::POST_PENDING)])
+        .submit(vec![resolve(
+            "h-post",
+            "h",
+            700,
+            TransferFlags::POST_PENDING,
+        )])
         .await
         .unwrap();
     assert_eq!(late, vec![TransferResult::PendingTransferExpired]);
@@ -131,7 +147,12 @@ async fn a_hold_whose_deadline_is_ahead_cannot_be_expired() {
         .unwrap();
     let early = ledger
         .writer
-        .submit(vec![resolve("early", "h", 0, TransferFlags::EXPIRE_PENDING)])
+        .submit(vec![resolve(
+            "early",
+            "h",
+            0,
+            TransferFlags::EXPIRE_PENDING,
+        )])
         .await
         .unwrap();
     assert_eq!(early, vec![TransferResult::PendingTransferNotExpired]);

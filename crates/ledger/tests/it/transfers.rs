@@ -5,7 +5,10 @@ use ferry_ledger::{AccountResult, TransferFlags, TransferResult, create_accounts
 async fn a_transfer_moves_money_and_a_repeat_changes_nothing() {
     let ledger = ledger().await;
     ledger.funded_wallet(10_000).await;
-    assert_eq!(ledger.account("wallet").await.credit_balance_posted(), 10_000);
+    assert_eq!(
+        ledger.account("wallet").await.credit_balance_posted(),
+        10_000
+    );
     assert_eq!(ledger.account("bank").await.debits_posted, 10_000);
 
     let again = ledger
@@ -14,7 +17,10 @@ async fn a_transfer_moves_money_and_a_repeat_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(again, vec![TransferResult::Exists]);
-    assert_eq!(ledger.account("wallet").await.credit_balance_posted(), 10_000);
+    assert_eq!(
+        ledger.account("wallet").await.credit_balance_posted(),
+        10_000
+    );
     assert_eq!(ledger.transfer_count().await, 1);
 }
 
@@ -28,7 +34,10 @@ async fn the_same_id_with_other_fields_is_refused() {
         .await
         .unwrap();
     assert_eq!(altered, vec![TransferResult::ExistsWithDifferentFields]);
-    assert_eq!(ledger.account("wallet").await.credit_balance_posted(), 10_000);
+    assert_eq!(
+        ledger.account("wallet").await.credit_balance_posted(),
+        10_000
+    );
 }
 
 #[tokio::test]
@@ -49,7 +58,10 @@ async fn a_transfer_that_would_overdraw_a_wallet_is_refused_and_stays_refused() 
         .unwrap();
     let retry = ledger.writer.submit(vec![overdraw]).await.unwrap();
     assert_eq!(retry, vec![TransferResult::IdAlreadyFailed]);
-    assert_eq!(ledger.account("wallet").await.credit_balance_posted(), 1_500);
+    assert_eq!(
+        ledger.account("wallet").await.credit_balance_posted(),
+        1_500
+    );
 }
 
 #[tokio::test]
@@ -88,7 +100,9 @@ async fn invalid_transfers_get_their_own_result_codes() {
 async fn linked_transfers_commit_all_or_nothing() {
     let ledger = ledger().await;
     ledger.funded_wallet(1_000).await;
-    create_accounts(&ledger.db, &[bank("fees")], now_ms()).await.unwrap();
+    create_accounts(&ledger.db, &[bank("fees")], now_ms())
+        .await
+        .unwrap();
     let linked = TransferFlags::LINKED;
     // A withdrawal of 900 plus a 200 fee overdraws: neither may apply.
     let results = ledger
@@ -101,9 +115,15 @@ async fn linked_transfers_commit_all_or_nothing() {
         .unwrap();
     assert_eq!(
         results,
-        vec![TransferResult::LinkedEventFailed, TransferResult::ExceedsCredits]
+        vec![
+            TransferResult::LinkedEventFailed,
+            TransferResult::ExceedsCredits
+        ]
     );
-    assert_eq!(ledger.account("wallet").await.credit_balance_posted(), 1_000);
+    assert_eq!(
+        ledger.account("wallet").await.credit_balance_posted(),
+        1_000
+    );
     assert_eq!(ledger.account("fees").await.credits_posted, 0);
 
     let results = ledger
@@ -114,7 +134,10 @@ async fn linked_transfers_commit_all_or_nothing() {
         ])
         .await
         .unwrap();
-    assert_eq!(results, vec![TransferResult::Created, TransferResult::Created]);
+    assert_eq!(
+        results,
+        vec![TransferResult::Created, TransferResult::Created]
+    );
     assert_eq!(ledger.account("wallet").await.credit_balance_posted(), 100);
 }
 
@@ -163,11 +186,17 @@ async fn a_hundred_concurrent_submissions_of_one_id_make_one_transfer() {
 #[tokio::test]
 async fn creating_an_account_twice_is_harmless_but_different_fields_are_reported() {
     let ledger = ledger().await;
-    let first = create_accounts(&ledger.db, &[wallet("w")], now_ms()).await.unwrap();
-    let again = create_accounts(&ledger.db, &[wallet("w")], now_ms()).await.unwrap();
+    let first = create_accounts(&ledger.db, &[wallet("w")], now_ms())
+        .await
+        .unwrap();
+    let again = create_accounts(&ledger.db, &[wallet("w")], now_ms())
+        .await
+        .unwrap();
     let mut other = wallet("w");
     other.owner = Some("mer_2".into());
-    let different = create_accounts(&ledger.db, &[other], now_ms()).await.unwrap();
+    let different = create_accounts(&ledger.db, &[other], now_ms())
+        .await
+        .unwrap();
     assert_eq!(first, vec![AccountResult::Created]);
     assert_eq!(again, vec![AccountResult::Exists]);
     assert_eq!(different, vec![AccountResult::ExistsWithDifferentFields]);

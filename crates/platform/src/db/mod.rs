@@ -303,7 +303,11 @@ mod tests {
     fn sqlite_urls_create_missing_files() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/sub/x.db", dir.path().display());
-        assert!(sqlite_url_creating_file(&url).unwrap().ends_with("x.db?mode=rwc"));
+        assert!(
+            sqlite_url_creating_file(&url)
+                .unwrap()
+                .ends_with("x.db?mode=rwc")
+        );
         assert!(dir.path().join("sub").is_dir());
     }
 

@@ -134,7 +134,10 @@ fn diff_columns(
             Some(_) => {}
         }
     }
-    for column in right.iter().filter(|c| !left.iter().any(|l| l.name == c.name)) {
+    for column in right
+        .iter()
+        .filter(|c| !left.iter().any(|l| l.name == c.name))
+    {
         diffs.push(SchemaDiff(format!(
             "column {table}.{} exists on {right_name} only",
             column.name
@@ -185,7 +188,11 @@ mod tests {
         let right = TableSchema::from([("t".to_string(), vec![column("a", "text", true)])]);
         let diffs = diff_schemas("sqlite", &left, "postgres", &right);
         assert_eq!(diffs.len(), 1);
-        assert!(diffs[0].0.contains("integer NOT NULL on sqlite but text NULL"));
+        assert!(
+            diffs[0]
+                .0
+                .contains("integer NOT NULL on sqlite but text NULL")
+        );
     }
 
     #[test]

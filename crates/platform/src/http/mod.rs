@@ -55,7 +55,9 @@ async fn healthz() -> Json<serde_json::Value> {
 
 async fn readyz(State(db): State<Db>) -> Response {
     match db.ping().await {
-        Ok(()) => Json(json!({ "status": "ready", "database": db.backend().name() })).into_response(),
+        Ok(()) => {
+            Json(json!({ "status": "ready", "database": db.backend().name() })).into_response()
+        }
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             (
