@@ -28,6 +28,27 @@ enum OpsCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Create an operator (a reviewer in the console at /ops) and print a
+    /// one-time password; two-factor is set up at the first sign-in.
+    CreateOperator {
+        /// The operator's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Database URL; defaults to the provider's configured one.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Re-wrap every document data key with the current master key
+    /// (`provider.documents.current_key_id`); the encrypted files are not
+    /// touched. With local keys, `--new-local-key` first adds a new key
+    /// under the data folder and makes it current.
+    RotateDocumentKey {
+        #[arg(long)]
+        new_local_key: bool,
+        /// Database URL; defaults to the provider's configured one.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Flag a seller's password as compromised: every session ends and the
     /// next sign-in must change it.
     FlagCompromised {
@@ -42,6 +63,20 @@ enum OpsCommand {
 
 pub async fn run(config: FerryConfig, args: OpsArgs) -> anyhow::Result<()> {
     match args.command {
+        OpsCommand::CreateOperator {
+            email,
+            database_url,
+        } => {
+            let url = database_url.unwrap_or(config.provider.database_url.clone());
+            create_operator(&config, &url, &email).await
+        }
+        OpsCommand::RotateDocumentKey {
+            new_local_key,
+            database_url,
+        } => {
+            let url = database_url.unwrap_or(config.provider.database_url.clone());
+            rotate_document_key(&config, &url, new_local_key).await
+        }
         OpsCommand::FlagCompromised {
             email,
             database_url,
@@ -101,4 +136,47 @@ async fn verify_ledger(url: &str) -> anyhow::Result<()> {
         println!("{}", violation.0);
     }
     anyhow::bail!("{} ledger invariant(s) broken", violations.len())
+}
+
+async fn create_operator(config: &FerryConfig, url: &str, email: &str) -> anyhow::Result<()> {
+    let db = Db::connect(url).await?;
+    ferry_provider::migrate(&db).await?;
+    let hasher = ferry_provider::password::Hasher::new(&config.provider.security);
+    let now_ms = ferry_platform::db::unix_ms(time::OffsetDateTime::now_utc());
+    let created = ferry_provider::ops::operators::create(&db, hasher, email, now_ms).await;
+    db.close().await;
+    match created {
+        Ok(password) => {
+            println!("operator {email} created; one-time password (shown once): {password}");
+            println!("sign in at /ops, then choose a password and set up two-factor");
+            Ok(())
+        }
+        Err(failure) => anyhow::bail!("cannot create operator {email}: {failure:?}"),
+    }
+}
+
+async fn rotate_document_key(
+    config: &FerryConfig,
+    url: &str,
+    new_local_key: bool,
+) -> anyhow::Result<()> {
+    use ferry_provider::documents::keys;
+    if new_local_key {
+        let id = keys::add_local_key(&config.provider)?;
+        println!("added local document key {id}");
+    }
+    let master_keys = keys::load(&config.provider)?;
+    let db = Db::connect(url).await?;
+    let rewrapped = ferry_provider::documents::rewrap_all(&db, &master_keys).await;
+    db.close().await;
+    match rewrapped {
+        Ok(count) => {
+            println!(
+                "{count} document key(s) re-wrapped with master key {}",
+                master_keys.current_id()
+            );
+            Ok(())
+        }
+        Err(fault) => anyhow::bail!("rotation stopped: {fault:?}"),
+    }
 }

@@ -41,6 +41,7 @@ pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
         "Marketplace sandbox (Seller Central, SP-API, LWA)",
         &marketplace,
     )?;
+    announce_first_operator(&config, &provider).await?;
     println!("Press Ctrl-C to stop.");
     run_all(vec![provider, marketplace]).await
 }
@@ -55,6 +56,34 @@ pub async fn marketplace(config: FerryConfig) -> anyhow::Result<()> {
     let service = ferry_marketplace::build(&config.marketplace).await?;
     announce("Marketplace sandbox", &service)?;
     run_all(vec![service]).await
+}
+
+/// The operator `ferry up` creates when the database has none.
+const FIRST_OPERATOR_EMAIL: &str = "ops@ferry.local";
+
+/// Creates the first operator of a fresh database and prints its one-time
+/// password (the only time it is shown).
+async fn announce_first_operator(
+    config: &FerryConfig,
+    provider: &BoundService,
+) -> anyhow::Result<()> {
+    let hasher = ferry_provider::password::Hasher::new(&config.provider.security);
+    let now_ms = ferry_platform::db::unix_ms(time::OffsetDateTime::now_utc());
+    let created = ferry_provider::ops::operators::create_first(
+        provider.db(),
+        hasher,
+        FIRST_OPERATOR_EMAIL,
+        now_ms,
+    )
+    .await
+    .map_err(|failure| anyhow::anyhow!("cannot create the first operator: {failure:?}"))?;
+    if let Some(password) = created {
+        println!(
+            "  Operator console: http://{}/ops — first operator {FIRST_OPERATOR_EMAIL}, one-time password {password} (choose your own and set up two-factor at the first sign-in)",
+            provider.local_addr()?
+        );
+    }
+    Ok(())
 }
 
 fn announce(title: &str, service: &BoundService) -> anyhow::Result<()> {

@@ -574,7 +574,12 @@ async fn advance_clock(
             "The clock only moves forward: give a positive number of milliseconds.",
         ));
     }
-    let now_ms = clock::advance(&state.db, advance.ms)
+    clock::advance(&state.db, advance.ms)
+        .await
+        .map_err(internal)?;
+    // Like a Stripe test clock: everything scheduled in the skipped time
+    // happens now, in order (periods close, disbursements start).
+    let now_ms = crate::settlement::catch_up(&state)
         .await
         .map_err(internal)?;
     Ok(Json(json!({ "now_ms": now_ms })))
@@ -744,12 +749,12 @@ async fn create_bank(
         new.account_verification_url.as_ref(),
         "invalid_account_verification_url",
     )?;
-    if new.account_verification_url.is_some()
+    if (new.account_verification_url.is_some() || new.notification_url.is_some())
         && new.signing_secret.as_deref().is_none_or(str::is_empty)
     {
         return Err(bad_request(
             "missing_signing_secret",
-            "A provider with an account-verification endpoint needs a signing secret.",
+            "A bank with a notification or account-verification endpoint needs a signing secret: every call to it is signed.",
         ));
     }
     let now_ms = clock::now_ms(&state.db).await.map_err(internal)?;

@@ -13,6 +13,7 @@ mod lwa;
 mod mws;
 mod sellers;
 pub mod settings;
+mod settlement;
 mod spapi;
 pub mod startup;
 mod state;

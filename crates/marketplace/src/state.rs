@@ -12,4 +12,8 @@ pub struct AppState {
     pub rate_limiter: Arc<RateLimiter>,
     /// For calls to payment providers' account-verification endpoints.
     pub http: reqwest::Client,
+    /// Serializes settlement passes within the process.
+    pub settlement_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The base URL report-document download links point at.
+    pub public_url: String,
 }

@@ -152,3 +152,57 @@ impl Mailer {
             .map_err(|error| error.to_string())
     }
 }
+
+/// The messages written to an outbox folder, oldest first, read back from
+/// their `.eml` files: for people and programs that follow e-mailed links
+/// without a mail server (`ferry demo`, browser tests).
+pub fn read_outbox_folder(folder: &Path) -> Vec<MailMessage> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+        .filter_map(|path| Some((std::fs::metadata(&path).ok()?.modified().ok()?, path)))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|(_, path)| parse_eml(&std::fs::read_to_string(path).ok()?))
+        .collect()
+}
+
+/// Reads the headers and the two base64 body parts this mailer writes.
+fn parse_eml(raw: &str) -> Option<MailMessage> {
+    use base64::Engine;
+    let raw = raw.replace("\r\n", "\n");
+    let (head, body) = raw.split_once("\n\n")?;
+    let unfolded = head.replace("\n ", " ").replace("\n\t", " ");
+    let header = |name: &str| {
+        unfolded
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut parts = Vec::new();
+    for section in body.split("Content-Transfer-Encoding: base64").skip(1) {
+        let (_, rest) = section.split_once("\n\n")?;
+        let encoded: String = rest
+            .lines()
+            .take_while(|line| !line.starts_with("--"))
+            .collect();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        parts.push(String::from_utf8(decoded).ok()?);
+    }
+    let mut parts = parts.into_iter();
+    Some(MailMessage {
+        to: header("To"),
+        subject: header("Subject"),
+        text: parts.next().unwrap_or_default(),
+        html: parts.next().unwrap_or_default(),
+    })
+}

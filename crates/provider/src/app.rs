@@ -23,6 +23,11 @@ pub struct Inner {
     /// A real Argon2id hash of a random password: unknown e-mails are
     /// checked against it so that they take as long as known ones.
     pub dummy_hash: String,
+    pub kyc: crate::kyc::KycSettings,
+    /// The encrypted store of verification documents.
+    pub documents: crate::documents::DocumentStore,
+    /// Partner-bank programmes, the marketplace connector and the token cipher.
+    pub collection: crate::receiving::Collection,
 }
 
 impl Deref for AppState {
@@ -42,6 +47,11 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').to_string(),
             hasher,
             dummy_hash,
+            kyc: settings.kyc.clone(),
+            documents: crate::documents::DocumentStore::open(settings)
+                .map_err(|error| Failure::Internal(error.to_string()))?,
+            collection: crate::receiving::Collection::from_settings(settings)
+                .map_err(Failure::Internal)?,
         })))
     }
 

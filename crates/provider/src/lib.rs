@@ -7,14 +7,20 @@
 pub mod accounts;
 pub mod app;
 pub mod audit;
+pub mod connector;
+pub mod documents;
 pub mod emails;
 pub mod error;
 pub mod i18n;
+pub mod kyc;
 pub mod openapi;
+pub mod ops;
 pub mod password;
 pub mod ratelimit;
+pub mod receiving;
 pub mod settings;
 pub mod startup;
+pub mod stores;
 pub mod tokens;
 mod web;
 

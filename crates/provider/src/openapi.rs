@@ -23,6 +23,8 @@ enum Auth {
     Public,
     /// A session cookie or an API key.
     SignedIn,
+    /// An operator's session cookie (`ferry_ops_session`), two-factor proven.
+    Operator,
 }
 
 /// One documented operation.
@@ -32,7 +34,9 @@ struct Op {
     tag: &'static str,
     summary: &'static str,
     /// The JSON body's string fields (every field is a string); optional
-    /// ones end with `?`.
+    /// ones end with `?`. `name[]` is an array of strings, `name[{}]` an
+    /// array of objects; a name starting with `@` is a file, which makes
+    /// the body `multipart/form-data`.
     body: &'static [&'static str],
     auth: Auth,
     /// Success and the documented failures (all failures use the error
@@ -354,6 +358,367 @@ const OPERATIONS: &[Op] = &[
             SIGNED_OUT,
         ],
     },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/kyc/case",
+        tag: "verification",
+        summary: "My latest verification case (with its history and due date) and the verified identity",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "{case, verified_identity}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/kyc/case",
+        tag: "verification",
+        summary: "Save the verification form as a draft (owner, admin); fields present are checked. Individual: legal_name_zh, legal_name_latin, resident_id, id_card_front, id_card_back. Company: registered_name_zh, english_name, uscc (or org_code + licence_number + org_code_certificate), business_licence, legal_rep_*, beneficial_owners [{name, resident_id, share_percent}]. Document fields hold ids from POST /api/v1/kyc/documents",
+        body: &[
+            "legal_name_zh?",
+            "legal_name_latin?",
+            "resident_id?",
+            "id_card_front?",
+            "id_card_back?",
+            "registered_name_zh?",
+            "english_name?",
+            "uscc?",
+            "org_code?",
+            "licence_number?",
+            "business_licence?",
+            "org_code_certificate?",
+            "legal_rep_name?",
+            "legal_rep_resident_id?",
+            "legal_rep_id_card_front?",
+            "legal_rep_id_card_back?",
+            "beneficial_owners[{}]?",
+        ],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The case"),
+            ("409", "case_read_only"),
+            (
+                "422",
+                "field_required / invalid_name / invalid_resident_id / not_an_adult / invalid_uscc / invalid_org_code / invalid_licence_number / invalid_share / unknown_document",
+            ),
+            ("403", "forbidden_for_role"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/kyc/case/submission",
+        tag: "verification",
+        summary: "Submit the case for review (read-only afterwards; e-mailed with the due date)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The submitted case"),
+            ("404", "no_case"),
+            ("409", "case_read_only"),
+            ("422", "field_required and the field checks"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/kyc/documents",
+        tag: "verification",
+        summary: "Upload a document (JPEG, PNG or PDF by content, at most 10 MiB, pictures at least 600x400; EXIF removed; stored encrypted)",
+        body: &["@file"],
+        auth: Auth::SignedIn,
+        responses: &[
+            (
+                "201",
+                "{id, media_type, size_bytes, sha256, width_px, height_px}",
+            ),
+            ("413", "document_too_large"),
+            ("415", "document_type_not_allowed"),
+            (
+                "422",
+                "document_missing / document_empty / document_unreadable / document_too_small / document_trailing_data / document_active_content",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/kyc/documents",
+        tag: "verification",
+        summary: "List my account's documents (owner, admin)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "{documents}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/kyc/documents/{id}",
+        tag: "verification",
+        summary: "Download one of my account's documents (decrypted; the view is audited)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "The file"), ("404", "not_found"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/sessions",
+        tag: "operators",
+        summary: "Operator sign-in: password and TOTP code; without enrolled two-factor the session may only enrol",
+        body: &["email", "password", "code?"],
+        auth: Auth::Public,
+        responses: &[
+            ("200", "{status: signed_in | enrollment_required}"),
+            ("401", "invalid_credentials / invalid_code"),
+            ("403", "two_factor_required"),
+            LIMITED,
+        ],
+    },
+    Op {
+        method: HttpMethod::Delete,
+        path: "/api/v1/ops/sessions/current",
+        tag: "operators",
+        summary: "Operator sign-out",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[("204", "Signed out"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/two-factor/enrollment",
+        tag: "operators",
+        summary: "Start the operator's TOTP enrolment",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "{secret, otpauth_url, qr_svg}"),
+            ("409", "two_factor_already_enabled"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/two-factor/confirmation",
+        tag: "operators",
+        summary: "Confirm enrolment with a code, replacing the one-time password",
+        body: &["code", "new_password?"],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "enrolled"),
+            ("401", "invalid_code"),
+            ("403", "password_change_required"),
+            BAD_INPUT,
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/ops/cases",
+        tag: "operators",
+        summary: "The review queue: submitted and in-review cases, oldest first, with due dates",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "{cases}"),
+            ("403", "operator_enrollment_required"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/ops/cases/{id}",
+        tag: "operators",
+        summary: "A case with its history, documents and automatic checks",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            (
+                "200",
+                "{case, account_name, checks, documents, verified_identity}",
+            ),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/cases/{id}/claim",
+        tag: "operators",
+        summary: "Take a submitted case into review",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "in_review"),
+            ("409", "case_state_conflict"),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/cases/{id}/approval",
+        tag: "operators",
+        summary: "Approve (companies may need a second operator); fixes the verified legal names",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "{approval: approved | first_of_two}"),
+            (
+                "409",
+                "case_state_conflict / second_approval_needs_another_operator",
+            ),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/cases/{id}/rejection",
+        tag: "operators",
+        summary: "Reject with reason codes and a message to the seller",
+        body: &["reasons[]", "message"],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "rejected"),
+            ("409", "case_state_conflict"),
+            ("422", "invalid_reason_code / message_required"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/cases/{id}/action-request",
+        tag: "operators",
+        summary: "Ask the seller to fix one item (a form field name) and say what to do",
+        body: &["item", "message"],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "action_required"),
+            ("409", "case_state_conflict"),
+            ("422", "invalid_action_item / message_required"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/ops/documents/{id}",
+        tag: "operators",
+        summary: "View any document (decrypted; the view is audited)",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[("200", "The file"), ("404", "not_found"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/receiving-accounts",
+        tag: "receiving accounts",
+        summary: "Open a receiving account (owner, admin; after KYC approval) in USD, EUR, GBP, JPY, CAD or AUD: for an existing store (marketplace_id + seller_id) or none yet. JPY needs the holder in half-width katakana. Answers the Seller Central fields in order, SWIFT details and the steps",
+        body: &[
+            "currency",
+            "marketplace_id?",
+            "seller_id?",
+            "katakana_holder_name?",
+        ],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("201", "The account"),
+            ("403", "kyc_required / forbidden_for_role"),
+            ("409", "store_already_has_account"),
+            (
+                "422",
+                "unsupported_currency / unknown_marketplace / marketplace_currency_mismatch / marketplace_id_as_seller_id / invalid_seller_id / katakana_holder_required / invalid_katakana_holder",
+            ),
+            ("503", "programme_exhausted"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/receiving-accounts",
+        tag: "receiving accounts",
+        summary: "My receiving accounts with their store bindings",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "{receiving_accounts}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/receiving-accounts/{id}",
+        tag: "receiving accounts",
+        summary: "One receiving account: Seller Central fields, SWIFT details, steps, binding",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "The account"), ("404", "not_found"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/receiving-accounts/{id}/oauth-authorizations",
+        tag: "store binding",
+        summary: "Start SP-API authorization (browser session with two-factor): a state bound to this session and the consent URL to open; marketplace_id only for an account without a store",
+        body: &["marketplace_id?"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{consent_url}"),
+            (
+                "403",
+                "two_factor_required / session_required / forbidden_for_role",
+            ),
+            ("404", "not_found"),
+            ("422", "unknown_marketplace / marketplace_currency_mismatch"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/receiving-accounts/{id}/mws-authorization",
+        tag: "store binding",
+        summary: "Bind with the Seller ID and MWS auth token copied from User Permissions (only where the marketplace still answers MWS; Amazon retired it in 2024)",
+        body: &["seller_id", "mws_auth_token", "marketplace_id?"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The binding"),
+            ("409", "mws_retired"),
+            (
+                "422",
+                "marketplace_id_as_seller_id / invalid_seller_id / invalid_mws_auth_token / seller_id_mismatch / mws_pair_refused",
+            ),
+            ("403", "two_factor_required / forbidden_for_role"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/receiving-accounts/{id}/binding-checks",
+        tag: "store binding",
+        summary: "Check the store over SP-API: participation without suspended listings, business name = verified legal name, default deposit method = this account. State: authorized, waiting_for_deposit_method, bound, mismatch, expired_or_revoked",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The binding"),
+            ("409", "store_not_authorized / no_store_linked"),
+            ("429", "marketplace_rate_limited"),
+            ("503", "marketplace_unavailable"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/marketplace/account-verifications",
+        tag: "payment provider program",
+        summary: "For registered marketplaces: is this a Ferry account, is it active, whose is it. Signed: X-Marketplace-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>, at most 5 minutes old",
+        body: &[
+            "bank_location",
+            "bank_code",
+            "account_number",
+            "request_id?",
+            "seller_id?",
+            "marketplace_id?",
+            "account_holder_name?",
+        ],
+        auth: Auth::Public,
+        responses: &[
+            ("200", "{exists, active, account_holder_name}"),
+            ("401", "signature_missing / signature_invalid"),
+            BAD_INPUT,
+        ],
+    },
 ];
 
 fn string() -> ObjectBuilder {
@@ -376,9 +741,13 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
     }
     if !op.body.is_empty() {
         let mut schema = ObjectBuilder::new();
+        let mut content_type = "application/json";
         for field in op.body {
-            let name = field.trim_end_matches('?');
-            schema = schema.property(name, string());
+            let (name, property) = body_field(field.trim_end_matches('?'));
+            if field.starts_with('@') {
+                content_type = "multipart/form-data";
+            }
+            schema = schema.property(name, property);
             if !field.ends_with('?') {
                 schema = schema.required(name);
             }
@@ -386,7 +755,7 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
         let body = RequestBodyBuilder::new()
             .required(Some(Required::True))
             .content(
-                "application/json",
+                content_type,
                 ContentBuilder::new().schema(Some(schema.build())).build(),
             )
             .build();
@@ -406,7 +775,37 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
             .security(SecurityRequirement::new("session", Vec::<String>::new()))
             .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
     }
+    if matches!(op.auth, Auth::Operator) {
+        builder = builder.security(SecurityRequirement::new(
+            "operator_session",
+            Vec::<String>::new(),
+        ));
+    }
     builder.build()
+}
+
+/// A body field's name and schema, by the conventions of [`Op::body`].
+fn body_field(
+    field: &'static str,
+) -> (
+    &'static str,
+    utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+) {
+    use utoipa::openapi::schema::ArrayBuilder;
+    if let Some(name) = field.strip_prefix('@') {
+        let file = string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Binary,
+        )));
+        return (name, file.into());
+    }
+    if let Some(name) = field.strip_suffix("[{}]") {
+        let items = ObjectBuilder::new().schema_type(Type::Object);
+        return (name, ArrayBuilder::new().items(items).into());
+    }
+    if let Some(name) = field.strip_suffix("[]") {
+        return (name, ArrayBuilder::new().items(string()).into());
+    }
+    (field, string().into())
 }
 
 fn error_schema() -> ObjectBuilder {
@@ -434,6 +833,10 @@ pub fn document() -> OpenApi {
         .security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ferry_session"))),
+        )
+        .security_scheme(
+            "operator_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ferry_ops_session"))),
         )
         .security_scheme(
             "api_key",

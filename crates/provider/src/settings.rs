@@ -22,6 +22,10 @@ pub struct Settings {
     /// Run the outbox worker (delivering e-mail) inside the service. Tests
     /// turn it off and deliver with `outbox::deliver_due` when they choose.
     pub outbox_worker: bool,
+    pub documents: crate::documents::DocumentSettings,
+    pub kyc: crate::kyc::KycSettings,
+    pub receiving: crate::receiving::ReceivingSettings,
+    pub connector: crate::connector::ConnectorSettings,
 }
 
 impl Default for Settings {
@@ -34,6 +38,10 @@ impl Default for Settings {
             mail: MailSettings::default(),
             security: SecuritySettings::default(),
             outbox_worker: true,
+            documents: crate::documents::DocumentSettings::default(),
+            kyc: crate::kyc::KycSettings::default(),
+            receiving: crate::receiving::ReceivingSettings::default(),
+            connector: crate::connector::ConnectorSettings::default(),
         }
     }
 }

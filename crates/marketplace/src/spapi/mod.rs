@@ -3,8 +3,10 @@
 //! token-bucket rate limits answered with 429 and `x-amzn-RateLimit-Limit`,
 //! and an `x-amzn-RequestId` on every response.
 
+mod finances;
 mod rate_limit;
-mod sellers;
+mod reports;
+pub(crate) mod sellers;
 mod transfers;
 
 pub use rate_limit::{Operation, RateLimiter};
@@ -34,6 +36,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/finances/transfers/2024-06-01/paymentMethods",
             get(transfers::get_payment_methods),
+        )
+        .route(
+            "/finances/v0/financialEventGroups",
+            get(finances::list_financial_event_groups),
+        )
+        .route(
+            "/finances/v0/financialEventGroups/{event_group_id}/financialEvents",
+            get(finances::list_financial_events_by_group_id),
+        )
+        .route("/reports/2021-06-30/reports", get(reports::get_reports))
+        .route(
+            "/reports/2021-06-30/reports/{report_id}",
+            get(reports::get_report),
+        )
+        .route(
+            "/reports/2021-06-30/documents/{report_document_id}",
+            get(reports::get_report_document),
         )
         .layer(axum::middleware::map_response(add_request_id))
 }

@@ -1,6 +1,6 @@
 //! Token buckets per operation and per authorization (Amazon meters each
 //! application and selling partner pair separately). Rates are integers in
-//! thousandths of a request per second, so `0.016` is exact.
+//! millionths of a request per second, so `0.016` and `0.0222` are exact.
 //!
 //! The buckets live in the process: a sandbox served by several processes
 //! meters each process separately, which is the sandbox's simplification.
@@ -13,29 +13,31 @@ use std::time::Instant;
 #[derive(Debug)]
 pub struct Operation {
     pub name: &'static str,
-    /// Requests per second, in thousandths (16 = 0.016 requests/second).
-    pub rate_milli_per_s: u64,
+    /// Requests per second, in millionths (16_000 = 0.016 requests/second).
+    pub rate_micro_per_s: u64,
     pub burst: u64,
 }
 
 impl Operation {
     /// The `x-amzn-RateLimit-Limit` value: the rate in requests per second.
     pub fn rate_header(&self) -> String {
-        let whole = self.rate_milli_per_s / 1000;
-        let fraction = self.rate_milli_per_s % 1000;
+        let whole = self.rate_micro_per_s / MICRO;
+        let fraction = self.rate_micro_per_s % MICRO;
         if fraction == 0 {
             whole.to_string()
         } else {
-            format!("{whole}.{fraction:03}")
+            format!("{whole}.{fraction:06}")
                 .trim_end_matches('0')
                 .to_string()
         }
     }
 }
 
+const MICRO: u64 = 1_000_000;
+
 struct Bucket {
-    /// Tokens in thousandths, up to `burst * 1000`.
-    milli_tokens: u64,
+    /// Tokens in millionths, up to `burst * MICRO`.
+    micro_tokens: u64,
     refilled_at: Instant,
 }
 
@@ -48,7 +50,7 @@ impl RateLimiter {
     /// Takes one token for `caller` if the bucket has one.
     pub fn try_take(&self, operation: &Operation, caller: &str) -> bool {
         let now = Instant::now();
-        let capacity = operation.burst * 1000;
+        let capacity = operation.burst * MICRO;
         let mut buckets = self
             .buckets
             .lock()
@@ -56,19 +58,19 @@ impl RateLimiter {
         let bucket = buckets
             .entry((operation.name, caller.to_string()))
             .or_insert(Bucket {
-                milli_tokens: capacity,
+                micro_tokens: capacity,
                 refilled_at: now,
             });
         let elapsed_ms =
             u64::try_from(now.duration_since(bucket.refilled_at).as_millis()).unwrap_or(u64::MAX);
-        // rate (milli-requests/s) × elapsed (ms) / 1000 = milli-tokens gained.
-        let gained = operation.rate_milli_per_s.saturating_mul(elapsed_ms) / 1000;
+        // rate (micro-requests/s) × elapsed (ms) / 1000 = micro-tokens gained.
+        let gained = operation.rate_micro_per_s.saturating_mul(elapsed_ms) / 1000;
         if gained > 0 {
-            bucket.milli_tokens = (bucket.milli_tokens + gained).min(capacity);
+            bucket.micro_tokens = (bucket.micro_tokens + gained).min(capacity);
             bucket.refilled_at = now;
         }
-        if bucket.milli_tokens >= 1000 {
-            bucket.milli_tokens -= 1000;
+        if bucket.micro_tokens >= MICRO {
+            bucket.micro_tokens -= MICRO;
             true
         } else {
             false
@@ -84,22 +86,28 @@ mod tests {
     fn rate_header_is_requests_per_second() {
         let sellers = Operation {
             name: "a",
-            rate_milli_per_s: 16,
+            rate_micro_per_s: 16_000,
             burst: 15,
         };
         let payment_methods = Operation {
             name: "b",
-            rate_milli_per_s: 500,
+            rate_micro_per_s: 500_000,
             burst: 30,
         };
         let whole = Operation {
             name: "c",
-            rate_milli_per_s: 2000,
+            rate_micro_per_s: 2_000_000,
             burst: 15,
         };
         assert_eq!(sellers.rate_header(), "0.016");
         assert_eq!(payment_methods.rate_header(), "0.5");
         assert_eq!(whole.rate_header(), "2");
+        let reports = Operation {
+            name: "d",
+            rate_micro_per_s: 22_200,
+            burst: 10,
+        };
+        assert_eq!(reports.rate_header(), "0.0222");
     }
 
     #[test]
@@ -107,7 +115,7 @@ mod tests {
         let limiter = RateLimiter::default();
         let operation = Operation {
             name: "op",
-            rate_milli_per_s: 16,
+            rate_micro_per_s: 16_000,
             burst: 3,
         };
         assert!((0..3).all(|_| limiter.try_take(&operation, "caller")));

@@ -11,19 +11,19 @@ use sqlx::{AnyConnection, Row};
 
 pub const GET_MARKETPLACE_PARTICIPATIONS: Operation = Operation {
     name: "getMarketplaceParticipations",
-    rate_milli_per_s: 16,
+    rate_micro_per_s: 16_000,
     burst: 15,
 };
 
 pub const GET_ACCOUNT: Operation = Operation {
     name: "getAccount",
-    rate_milli_per_s: 16,
+    rate_micro_per_s: 16_000,
     burst: 15,
 };
 
 /// The storefront fields SP-API reports per marketplace (name, default
 /// language, domain), keyed by the marketplace's country code.
-fn storefront(country_code: &str) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn storefront(country_code: &str) -> (&'static str, &'static str, &'static str) {
     match country_code {
         "CA" => ("Amazon.ca", "en_CA", "www.amazon.ca"),
         "US" => ("Amazon.com", "en_US", "www.amazon.com"),

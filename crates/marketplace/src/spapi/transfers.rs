@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 pub const GET_PAYMENT_METHODS: Operation = Operation {
     name: "getPaymentMethods",
-    rate_milli_per_s: 500,
+    rate_micro_per_s: 500_000,
     burst: 30,
 };
 

@@ -16,14 +16,20 @@ pub struct TestApp {
 
 /// Starts the marketplace on port 0 with its own database and data folder.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with settings changed by `configure` first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create().await.expect("a test database");
     let data_dir = tempfile::tempdir().expect("a data folder");
-    let settings = Settings {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".into(),
         database_url: database.url().to_string(),
         data_dir: data_dir.path().display().to_string(),
         ..Settings::default()
     };
+    configure(&mut settings);
     let service = ferry_marketplace::build(&settings)
         .await
         .expect("the marketplace starts");

@@ -21,8 +21,13 @@ use maud::{DOCTYPE, Markup, html};
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(crate::kyc::pages::routes())
+        .merge(crate::ops::pages::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .merge(crate::accounts::api::routes())
+        .merge(crate::kyc::api::routes())
+        .merge(crate::ops::api::routes())
+        .merge(crate::receiving::routes())
         .merge(crate::openapi::routes())
         .layer(axum::middleware::from_fn(
             crate::accounts::api::same_origin_only,
@@ -118,6 +123,8 @@ pub fn layout(frame: &Frame<'_>, title: &str, content: Markup) -> Markup {
                     nav {
                         @if frame.signed_in {
                             a href="/dashboard" { (lang.pick("概览", "Dashboard")) } " · "
+                            a href="/receiving-accounts" { (lang.pick("收款账户", "Receiving accounts")) } " · "
+                            a href="/kyc" { (lang.pick("实名认证", "Verification")) } " · "
                             a href="/security" { (lang.pick("安全设置", "Security")) } " · "
                             a href="/team" { (lang.pick("团队", "Team")) } " · "
                         }

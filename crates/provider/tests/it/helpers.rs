@@ -302,3 +302,37 @@ pub async fn error_of(response: reqwest::Response) -> (u16, String, String) {
             .to_string(),
     )
 }
+
+/// The marketplace sandbox, started on port 0 with its own database.
+pub struct Sandbox {
+    pub address: String,
+    _database: TestDatabase,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+}
+
+/// Starts the marketplace sandbox (`ferry_marketplace::build`) for tests
+/// that talk to it over HTTP, as Ferry does in production.
+pub async fn spawn_marketplace() -> Sandbox {
+    let database = TestDatabase::create().await.expect("a test database");
+    let data_dir = tempfile::tempdir().expect("a data folder");
+    let settings = ferry_marketplace::Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: database.url().to_string(),
+        data_dir: data_dir.path().display().to_string(),
+        ..ferry_marketplace::Settings::default()
+    };
+    let service = ferry_marketplace::build(&settings)
+        .await
+        .expect("the marketplace starts");
+    Sandbox {
+        address: spawn(service),
+        _database: database,
+        _data_dir: data_dir,
+    }
+}

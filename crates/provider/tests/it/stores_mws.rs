@@ -1,0 +1,230 @@
+//! Binding a store the seed's way: the Seller ID and MWS auth token the
+//! seller copies from the sandbox's User Permissions page, verified with
+//! the sandbox; every usual mistake gets its own message.
+
+use crate::helpers::error_of;
+use crate::receiving_support::{
+    LEGAL_NAME_EN, SandboxSeller, US, World, ferry_seller, open_account, sandbox_post,
+    sandbox_seller, world, world_with,
+};
+use serde_json::{Value, json};
+
+/// Authorizes `developer_id` in the seller's User Permissions; returns the
+/// MWS auth token shown once.
+async fn authorize_developer(world: &World, store: &SandboxSeller, developer_id: &str) -> String {
+    let page = store
+        .browser
+        .post(world.sandbox.url("/gp/account-manager/authorize-developer"))
+        .form(&[("developer_id", developer_id)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "class=\"mws-auth-token\">";
+    let start = page.find(marker).unwrap_or_else(|| panic!("{page}")) + marker.len();
+    page[start..start + page[start..].find('<').unwrap()].to_string()
+}
+
+async fn bind(
+    world: &World,
+    client: &reqwest::Client,
+    id: &str,
+    seller_id: &str,
+    token: &str,
+) -> reqwest::Response {
+    client
+        .post(world.ferry.url(&format!(
+            "/api/v1/receiving-accounts/{id}/mws-authorization"
+        )))
+        .json(&json!({ "seller_id": seller_id, "mws_auth_token": token }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn us_account_id(world: &World, client: &reqwest::Client, seller_id: &str) -> String {
+    let account: Value = open_account(
+        world,
+        client,
+        &json!({ "currency": "USD", "marketplace_id": US, "seller_id": seller_id }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    account["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_seller_id_and_token_pair_is_verified_with_the_marketplace() {
+    let world = world().await;
+    let client = ferry_seller(&world, "li@example.cn").await;
+    let store = sandbox_seller(&world, "li", LEGAL_NAME_EN).await;
+    let other_store = sandbox_seller(&world, "other", LEGAL_NAME_EN).await;
+    let id = us_account_id(&world, &client, &store.seller_id).await;
+    let token = authorize_developer(&world, &store, &world.developer_id).await;
+    let other_sellers_token = authorize_developer(&world, &other_store, &world.developer_id).await;
+    let other_developer = sandbox_post(
+        &world.sandbox,
+        "/sandbox/v1/developers",
+        &json!({ "name": "Someone Else" }),
+    )
+    .await["developer_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other_developers_token = authorize_developer(&world, &store, &other_developer).await;
+
+    let mistakes = [
+        (
+            "ATVPDKIKX0DER",
+            token.as_str(),
+            422,
+            "marketplace_id_as_seller_id",
+        ),
+        (
+            store.seller_id.as_str(),
+            "amzn.mws.1234",
+            422,
+            "invalid_mws_auth_token",
+        ),
+        (
+            store.seller_id.as_str(),
+            "mws-token-from-the-email",
+            422,
+            "invalid_mws_auth_token",
+        ),
+        (
+            other_store.seller_id.as_str(),
+            other_sellers_token.as_str(),
+            422,
+            "seller_id_mismatch",
+        ),
+        (
+            store.seller_id.as_str(),
+            other_sellers_token.as_str(),
+            422,
+            "mws_pair_refused",
+        ),
+        (
+            store.seller_id.as_str(),
+            other_developers_token.as_str(),
+            422,
+            "mws_pair_refused",
+        ),
+    ];
+    for (seller_id, token, status, code) in mistakes {
+        let (got_status, got_code, message) =
+            error_of(bind(&world, &client, &id, seller_id, token).await).await;
+        assert_eq!(
+            (got_status, got_code.as_str()),
+            (status, code),
+            "{seller_id} {token}"
+        );
+        assert!(!message.is_empty());
+    }
+    assert_eq!(
+        world
+            .ferry
+            .count("SELECT COUNT(*) FROM store_bindings")
+            .await,
+        0
+    );
+
+    let bound = bind(&world, &client, &id, &store.seller_id, &token).await;
+    assert_eq!(bound.status(), 200);
+    let binding: Value = bound.json().await.unwrap();
+    assert_eq!(
+        (binding["method"].as_str(), binding["state"].as_str()),
+        (Some("mws"), Some("authorized"))
+    );
+    let (status, code, _) = error_of(
+        client
+            .post(
+                world
+                    .ferry
+                    .url(&format!("/api/v1/receiving-accounts/{id}/binding-checks")),
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (409, "store_not_authorized"),
+        "an MWS token opens no SP-API access: checks need Authorize"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused() {
+    let world = world().await;
+    let client = ferry_seller(&world, "wu@example.cn").await;
+    let store = sandbox_seller(&world, "wu", LEGAL_NAME_EN).await;
+    let id = us_account_id(&world, &client, &store.seller_id).await;
+    let token = authorize_developer(&world, &store, &world.developer_id).await;
+    let permissions = store
+        .browser
+        .get(world.sandbox.url("/gp/account-manager/home.html"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = permissions
+        .find("action=\"/gp/account-manager/mws/")
+        .unwrap()
+        + "action=\"".len();
+    let action = &permissions[start..start + permissions[start..].find('"').unwrap()];
+    let revoked = store
+        .browser
+        .post(world.sandbox.url(action))
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_redirection() || revoked.status().is_success());
+    let (status, code, message) =
+        error_of(bind(&world, &client, &id, &store.seller_id, &token).await).await;
+    assert_eq!((status, code.as_str()), (422, "mws_pair_refused"));
+    assert!(message.contains("撤销"), "{message}");
+}
+
+#[tokio::test]
+async fn against_a_marketplace_without_mws_only_oauth_is_offered() {
+    let world = world_with(|settings| settings.connector.mws_verify_url = None).await;
+    let client = ferry_seller(&world, "xu@example.cn").await;
+    let store = sandbox_seller(&world, "xu", LEGAL_NAME_EN).await;
+    let id = us_account_id(&world, &client, &store.seller_id).await;
+    let token = authorize_developer(&world, &store, &world.developer_id).await;
+    let response = client
+        .post(world.ferry.url(&format!(
+            "/api/v1/receiving-accounts/{id}/mws-authorization?lang=en"
+        )))
+        .json(&json!({ "seller_id": store.seller_id, "mws_auth_token": token }))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, message) = error_of(response).await;
+    assert_eq!((status, code.as_str()), (409, "mws_retired"));
+    assert!(
+        message.contains("retired MWS auth tokens in 2024"),
+        "{message}"
+    );
+    let page = client
+        .get(
+            world
+                .ferry
+                .url(&format!("/receiving-accounts/{id}?lang=en")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Authorize") && !page.contains("MWS auth token (legacy)"));
+}
