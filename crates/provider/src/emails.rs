@@ -38,6 +38,7 @@ pub enum Mail<'a> {
         ip: &'a str,
         sessions: &'a str,
     },
+    AccountClosed,
 }
 
 struct Parts {
@@ -113,6 +114,14 @@ fn parts(mail: &Mail<'_>, lang: Lang) -> Parts {
             lines: vec![
                 lang.pick("您的账户密码刚刚被更改。", "The password of your account was just changed.").into(),
                 format!("{} {reset}", lang.pick("如果不是您本人操作，请立即重设密码：", "If that was not you, reset your password now:")),
+            ],
+            link: None,
+        },
+        Mail::AccountClosed => Parts {
+            subject: lang.pick("您的 Ferry 账户已关闭", "Your Ferry account is closed"),
+            lines: vec![
+                lang.pick("您的 Ferry 账户已按您的要求关闭。所有成员的登录和 API 密钥均已失效。", "Your Ferry account was closed as you asked. Every member's sessions and API keys have ended.").into(),
+                lang.pick("按照法规，我们会在规定期限内保留账户记录。如果不是您本人操作，请立即联系我们。", "We keep the account's records for the period the law requires. If you did not do this, contact us at once.").into(),
             ],
             link: None,
         },

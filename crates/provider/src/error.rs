@@ -36,6 +36,9 @@ pub enum Problem {
     SessionRequired,
     InvalidRole,
     ForbiddenForRole,
+    OwnerRoleFixed,
+    TwoFactorEnrolmentRequired,
+    AccountHoldsMoney,
 }
 
 impl Problem {
@@ -61,7 +64,8 @@ impl Problem {
                 StatusCode::FORBIDDEN
             }
             Self::InvalidKeyName | Self::InvalidRole => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::ForbiddenForRole => StatusCode::FORBIDDEN,
+            Self::ForbiddenForRole | Self::TwoFactorEnrolmentRequired => StatusCode::FORBIDDEN,
+            Self::OwnerRoleFixed | Self::AccountHoldsMoney => StatusCode::CONFLICT,
             Self::TwoFactorAlreadyEnabled | Self::NoEnrollmentPending => StatusCode::CONFLICT,
         }
     }
@@ -96,6 +100,9 @@ impl Problem {
             Self::SessionRequired => "session_required",
             Self::InvalidRole => "invalid_role",
             Self::ForbiddenForRole => "forbidden_for_role",
+            Self::OwnerRoleFixed => "owner_role_fixed",
+            Self::TwoFactorEnrolmentRequired => "two_factor_enrolment_required",
+            Self::AccountHoldsMoney => "account_holds_money",
         }
     }
 
@@ -205,6 +212,18 @@ impl Problem {
             Self::ForbiddenForRole => lang.pick(
                 "您的角色无权进行此操作，请联系账户所有者。",
                 "Your role does not allow this; ask the account owner.",
+            ),
+            Self::OwnerRoleFixed => lang.pick(
+                "账户所有者的角色不能更改。",
+                "The account owner's role cannot be changed.",
+            ),
+            Self::TwoFactorEnrolmentRequired => lang.pick(
+                "账户所有者要求所有成员启用两步验证，请先在安全设置中完成设置。",
+                "The account owner requires two-factor authentication for every member; set it up in your security settings first.",
+            ),
+            Self::AccountHoldsMoney => lang.pick(
+                "账户中仍有资金（含处理中的款项），请先提现或等待处理完成后再关闭账户。",
+                "The account still holds money (including payments in progress); withdraw it or wait until it settles before closing the account.",
             ),
             Self::SessionRequired => lang.pick(
                 "此操作只能在登录的浏览器中进行，不能使用 API 密钥。",

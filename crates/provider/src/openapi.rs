@@ -33,10 +33,10 @@ struct Op {
     path: &'static str,
     tag: &'static str,
     summary: &'static str,
-    /// The JSON body's string fields (every field is a string); optional
+    /// The JSON body's fields (strings unless marked); optional
     /// ones end with `?`. `name[]` is an array of strings, `name[{}]` an
-    /// array of objects; a name starting with `@` is a file, which makes
-    /// the body `multipart/form-data`.
+    /// array of objects, `name:bool` a boolean; a name starting with `@` is
+    /// a file, which makes the body `multipart/form-data`.
     body: &'static [&'static str],
     auth: Auth,
     /// Success and the documented failures (all failures use the error
@@ -359,6 +359,73 @@ const OPERATIONS: &[Op] = &[
         ],
     },
     Op {
+        method: HttpMethod::Patch,
+        path: "/api/v1/team/members/{id}",
+        tag: "team",
+        summary: "Change a member's role to admin, finance or viewer (owner); the owner's own role is fixed",
+        body: &["role"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The member, with the new role"),
+            ("404", "not_found"),
+            ("409", "owner_role_fixed"),
+            ("403", "forbidden_for_role"),
+            BAD_INPUT,
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/password-strength",
+        tag: "passwords",
+        summary: "Rate a password for the strength meter: zxcvbn score 0-4, whether the policy accepts it and why not (localized); nothing is stored or logged",
+        body: &["password", "user_inputs[]?"],
+        auth: Auth::Public,
+        responses: &[("200", "{score, acceptable, reason}"), BAD_INPUT, LIMITED],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/account/security-policy",
+        tag: "account",
+        summary: "The account's security policy (owner)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{require_two_factor_for_members}"),
+            ("403", "forbidden_for_role"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Patch,
+        path: "/api/v1/account/security-policy",
+        tag: "account",
+        summary: "Set the security policy (owner). While require_two_factor_for_members is on, members without two-factor can only enrol or sign out (403 two_factor_enrolment_required)",
+        body: &["require_two_factor_for_members:bool"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{require_two_factor_for_members}"),
+            ("403", "forbidden_for_role"),
+            BAD_INPUT,
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/account/closure",
+        tag: "account",
+        summary: "Close the account (owner): needs the password and, when enrolled, a two-factor code; refused while any wallet holds money; ends every session and API key",
+        body: &["password", "code?"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{status: closed}"),
+            ("403", "current_password_wrong / forbidden_for_role"),
+            ("401", "invalid_code / not_signed_in"),
+            ("409", "account_holds_money"),
+            BAD_INPUT,
+        ],
+    },
+    Op {
         method: HttpMethod::Get,
         path: "/api/v1/kyc/case",
         tag: "verification",
@@ -662,6 +729,7 @@ const OPERATIONS: &[Op] = &[
             ),
             ("404", "not_found"),
             ("422", "unknown_marketplace / marketplace_currency_mismatch"),
+            ("503", "connector_not_configured"),
             SIGNED_OUT,
         ],
     },
@@ -695,6 +763,23 @@ const OPERATIONS: &[Op] = &[
             ("409", "store_not_authorized / no_store_linked"),
             ("429", "marketplace_rate_limited"),
             ("503", "marketplace_unavailable"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/receiving-accounts/{id}/change-plan",
+        tag: "store binding",
+        summary: "Change planner from the store's financial event groups: current and next settlement periods, next disbursement, the 3-day hold, the safe window, and when the payout would start if the deposit method changed now",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            (
+                "200",
+                "{period_start, period_end, next_period_end, next_disbursement, hold_days, safe_window, inside_window, payout_if_changed_now}",
+            ),
+            ("409", "store_not_authorized / no_open_settlement"),
+            ("429", "marketplace_rate_limited"),
             SIGNED_OUT,
         ],
     },
@@ -805,6 +890,9 @@ fn body_field(
     if let Some(name) = field.strip_suffix("[]") {
         return (name, ArrayBuilder::new().items(string()).into());
     }
+    if let Some(name) = field.strip_suffix(":bool") {
+        return (name, ObjectBuilder::new().schema_type(Type::Boolean).into());
+    }
     (field, string().into())
 }
 
@@ -867,6 +955,7 @@ pub fn documented_routes() -> Vec<(String, &'static str)> {
         HttpMethod::Get => "GET",
         HttpMethod::Post => "POST",
         HttpMethod::Delete => "DELETE",
+        HttpMethod::Patch => "PATCH",
         _ => "OTHER",
     };
     OPERATIONS

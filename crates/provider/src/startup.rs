@@ -41,8 +41,10 @@ pub enum BuildError {
     Startup(#[from] StartupError),
     #[error("mail settings: {0}")]
     Mail(#[from] MailError),
-    #[error("cannot prepare the password hasher: {0}")]
-    Hasher(String),
+    /// The password hasher, the document store or the receiving-account
+    /// programmes could not be prepared; the message says which.
+    #[error("cannot start the provider: {0}")]
+    Prepare(String),
 }
 
 impl From<DbError> for BuildError {
@@ -73,8 +75,8 @@ pub async fn build(settings: &Settings) -> Result<BoundService, BuildError> {
     let state = AppState::new(db.clone(), settings, public_url)
         .await
         .map_err(|failure| match failure {
-            Failure::Internal(cause) => BuildError::Hasher(cause),
-            Failure::Problem(problem) => BuildError::Hasher(problem.code().to_string()),
+            Failure::Internal(cause) => BuildError::Prepare(cause),
+            Failure::Problem(problem) => BuildError::Prepare(problem.code().to_string()),
         })?;
     if settings.outbox_worker {
         tokio::spawn(outbox::run_worker(db.clone(), deliverer, OUTBOX_IDLE));

@@ -204,6 +204,8 @@ async fn wait_for_port(port: u16) {
 /// The provider with its outbox worker running, on a fresh database.
 pub struct Provider {
     pub url: String,
+    pub db: ferry_platform::db::Db,
+    pub settings: ferry_provider::Settings,
     data_dir: tempfile::TempDir,
     _database: TestDatabase,
 }
@@ -221,11 +223,58 @@ impl Provider {
         let service = ferry_provider::build(&settings)
             .await
             .expect("the provider starts");
+        let db = service.db().clone();
         Provider {
             url: spawn(service),
+            db,
+            settings,
             data_dir,
             _database: database,
         }
+    }
+
+    /// Provisions an operator the way `ferry ops create-operator` does,
+    /// returning the one-time password an administrator would hand over.
+    pub async fn create_operator(&self, email: &str) -> String {
+        let now_ms = ferry_platform::db::unix_ms(time::OffsetDateTime::now_utc());
+        let hasher = ferry_provider::password::Hasher::new(&self.settings.security);
+        ferry_provider::ops::operators::create(&self.db, hasher, email, now_ms)
+            .await
+            .expect("an operator")
+    }
+
+    /// Registers `email` through the pages in Chinese, follows the activation
+    /// e-mail and signs in, ending on the dashboard.
+    pub async fn register_and_sign_in(&self, browser: &mut Browser, seller: &Seller<'_>) {
+        browser.goto(&format!("{}/register", self.url)).await;
+        // Chromium asks for English here; the seller picks Chinese, and the
+        // choice is remembered for every later page.
+        browser.follow("中文").await;
+        let page = browser.text().await;
+        assert!(page.contains("注册"), "the page is in Chinese: {page}");
+        browser.fill("email", seller.email).await;
+        browser.fill("password", seller.password).await;
+        browser.select("account_kind", seller.kind).await;
+        browser.fill("display_name", seller.display_name).await;
+        browser.shot("register").await;
+        browser.submit_form_with("email").await;
+        assert_eq!(browser.path().await, "/check-email");
+        browser.shot("check-your-email").await;
+
+        let mail = self.mail_containing(seller.email, "/activate?token=").await;
+        browser.goto(&link_in(&mail.text, "/activate?token=")).await;
+        browser.shot("activate").await;
+        browser.submit_form_with("token").await;
+        browser.shot("activated").await;
+
+        browser.goto(&format!("{}/sign-in", self.url)).await;
+        browser.fill("email", seller.email).await;
+        browser.fill("password", seller.password).await;
+        browser.shot("sign-in").await;
+        browser.submit_form_with("password").await;
+        assert_eq!(browser.path().await, "/dashboard");
+        assert!(browser.text().await.contains(seller.display_name));
+        browser.shot("dashboard").await;
     }
 
     /// Waits for an e-mail to `to` whose text contains `marker`.
@@ -245,6 +294,30 @@ impl Provider {
         }
         panic!("no e-mail to {to} containing {marker}");
     }
+}
+
+/// Who signs up at Ferry.
+pub struct Seller<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// `individual` or `company`.
+    pub kind: &'a str,
+    pub display_name: &'a str,
+}
+
+/// A picture of `width` x `height` pixels saved as a JPEG file, standing in
+/// for a photographed document.
+pub fn jpeg_file(folder: &std::path::Path, name: &str, width: u32, height: u32) -> PathBuf {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x % 251) as u8,
+            (y % 241) as u8,
+            ((x * 7 + y * 3) % 239) as u8,
+        ])
+    });
+    let path = folder.join(name);
+    picture.save(&path).expect("a JPEG file");
+    path
 }
 
 /// The marketplace sandbox on a fresh database.

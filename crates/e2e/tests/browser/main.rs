@@ -8,3 +8,4 @@
 mod harness;
 mod seller_central;
 mod seller_onboarding;
+mod verification;

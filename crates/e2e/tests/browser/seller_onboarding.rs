@@ -1,7 +1,7 @@
 //! Seed step 1 and requirement 1, as a seller does them in Chinese:
 //! register, follow the activation e-mail, sign in, turn on two-factor.
 
-use crate::harness::{Browser, Provider, link_in, totp_code};
+use crate::harness::{Browser, Provider, Seller, totp_code};
 use thirtyfour::prelude::*;
 
 const EMAIL: &str = "owner@shenzhen-ferry.example";
@@ -13,37 +13,13 @@ async fn a_seller_registers_activates_signs_in_and_turns_on_two_factor_in_chines
     let provider = Provider::start().await;
     let mut browser = Browser::start("seller_onboarding").await;
 
-    browser.goto(&format!("{}/register", provider.url)).await;
-    // Chromium asks for English here; the seller picks Chinese, and the
-    // choice is remembered for every later page.
-    browser.follow("中文").await;
-    let page = browser.text().await;
-    assert!(page.contains("注册"), "the page is in Chinese: {page}");
-    browser.fill("email", EMAIL).await;
-    browser.fill("password", PASSWORD).await;
-    browser.select("account_kind", "company").await;
-    browser.fill("display_name", "深圳摆渡贸易有限公司").await;
-    browser.shot("register").await;
-    browser.submit_form_with("email").await;
-    assert_eq!(browser.path().await, "/check-email");
-    browser.shot("check-your-email").await;
-
-    let mail = provider.mail_containing(EMAIL, "/activate?token=").await;
-    browser.goto(&link_in(&mail.text, "/activate?token=")).await;
-    browser.shot("activate").await;
-    if browser.driver.find(By::Name("token")).await.is_ok() {
-        browser.submit_form_with("token").await;
-        browser.shot("activated").await;
-    }
-
-    browser.goto(&format!("{}/sign-in", provider.url)).await;
-    browser.fill("email", EMAIL).await;
-    browser.fill("password", PASSWORD).await;
-    browser.shot("sign-in").await;
-    browser.submit_form_with("password").await;
-    assert_eq!(browser.path().await, "/dashboard");
-    assert!(browser.text().await.contains("深圳摆渡贸易有限公司"));
-    browser.shot("dashboard").await;
+    let seller = Seller {
+        email: EMAIL,
+        password: PASSWORD,
+        kind: "company",
+        display_name: "深圳摆渡贸易有限公司",
+    };
+    provider.register_and_sign_in(&mut browser, &seller).await;
 
     browser.goto(&format!("{}/security", provider.url)).await;
     browser.shot("security").await;

@@ -6,10 +6,10 @@
 use super::events::{self, Fulfillment, OrderLine};
 use super::{DD_RESERVE_MS, HoldReason, catch_up, open_group};
 use crate::clock::{self, MS_PER_DAY};
+use crate::crypto;
 use crate::deposits::DEPOSIT_AFTER_PERIOD_END_MS;
 use crate::errors::{AdminJson, bad_request, internal, not_found};
 use crate::state::AppState;
-use crate::crypto;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -145,7 +145,11 @@ fn order_line(item: NewItem) -> Result<OrderLine, ApiError> {
             "item_price_minor must be a positive amount in minor units (cents), at most 100000000.",
         ));
     }
-    let amounts = [item.tax_minor, item.shipping_minor, item.fba_fee_per_unit_minor];
+    let amounts = [
+        item.tax_minor,
+        item.shipping_minor,
+        item.fba_fee_per_unit_minor,
+    ];
     if amounts.iter().any(|a| !(0..=100_000_000).contains(a)) {
         return Err(bad_request(
             "invalid_amount",
@@ -168,10 +172,7 @@ async fn post_order(
     AdminJson(order): AdminJson<NewOrder>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     if order.items.is_empty() || order.items.len() > 50 {
-        return Err(bad_request(
-            "invalid_items",
-            "An order has 1 to 50 items.",
-        ));
+        return Err(bad_request("invalid_items", "An order has 1 to 50 items."));
     }
     if !(0..=30).contains(&order.delivery_days) {
         return Err(bad_request(
@@ -242,8 +243,12 @@ async fn refund_order(
     if lines.is_empty() {
         return Err(not_found("order_not_found", "No order has this order ID."));
     }
-    let text = |row: &sqlx::any::AnyRow, name: &str| row.try_get::<String, _>(name).map_err(internal);
-    if lines.iter().any(|l| text(l, "transaction_type").is_ok_and(|t| t == "Refund")) {
+    let text =
+        |row: &sqlx::any::AnyRow, name: &str| row.try_get::<String, _>(name).map_err(internal);
+    if lines
+        .iter()
+        .any(|l| text(l, "transaction_type").is_ok_and(|t| t == "Refund"))
+    {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "already_refunded",
@@ -417,17 +422,19 @@ async fn settlement_json(
         .as_deref()
         .and_then(HoldReason::parse)
         .map(|reason| json!({ "reason": reason.code(), "message": reason.message() }));
-    let deposit = closed.then(|| {
+    let deposit = if closed {
         json!({
             "scheduled_at_ms": end_ms + DEPOSIT_AFTER_PERIOD_END_MS,
-            "due_at_ms": get_i64("deposit_due_at_ms").ok().flatten(),
+            "due_at_ms": get_i64("deposit_due_at_ms")?,
             "hold": hold,
-            "fund_transfer_status": get_text("fund_transfer_status").ok().flatten(),
-            "fund_transfer_at_ms": get_i64("fund_transfer_at_ms").ok().flatten(),
-            "trace_id": get_text("trace_id").ok().flatten(),
-            "account_tail": get_text("account_tail").ok().flatten(),
+            "fund_transfer_status": get_text("fund_transfer_status")?,
+            "fund_transfer_at_ms": get_i64("fund_transfer_at_ms")?,
+            "trace_id": get_text("trace_id")?,
+            "account_tail": get_text("account_tail")?,
         })
-    });
+    } else {
+        Value::Null
+    };
     Ok(json!({
         "group_id": group_id,
         "settlement_id": get_i64("settlement_id")?,
@@ -491,10 +498,17 @@ async fn download_report_document(
     let content: String = row.try_get("content").map_err(internal)?;
     if state.settings.report_documents_gzip {
         let compressed = gzip(content.as_bytes()).map_err(internal)?;
-        return Ok(([(header::CONTENT_TYPE, "application/octet-stream")], compressed).into_response());
+        return Ok((
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            compressed,
+        )
+            .into_response());
     }
     Ok((
-        [(header::CONTENT_TYPE, "text/tab-separated-values; charset=UTF-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/tab-separated-values; charset=UTF-8",
+        )],
         content,
     )
         .into_response())

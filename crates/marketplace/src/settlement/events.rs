@@ -205,6 +205,21 @@ pub fn refund_of_amounts(
     }
 }
 
+/// A movement of the balance itself (reserve withheld or released, a
+/// negative balance and its card charge): one `other-transaction` row.
+pub fn balance_movement(description: &str, amount_minor: i64, at_ms: i64) -> Event {
+    Event {
+        transaction_type: TransactionType::OtherTransaction,
+        order_id: None,
+        sku: None,
+        quantity: None,
+        fulfillment_id: None,
+        posted_at_ms: at_ms,
+        release_at_ms: at_ms,
+        amounts: vec![Amount::new("other-transaction", description, amount_minor)],
+    }
+}
+
 /// Sponsored Products charges ("Cost of Advertising").
 pub fn advertising_event(amount_minor: i64, posted_at_ms: i64) -> Event {
     Event {
@@ -233,7 +248,11 @@ pub fn storage_fee_event(amount_minor: i64, posted_at_ms: i64) -> Event {
         fulfillment_id: None,
         posted_at_ms,
         release_at_ms: posted_at_ms,
-        amounts: vec![Amount::new("other-transaction", "Storage Fee", -amount_minor)],
+        amounts: vec![Amount::new(
+            "other-transaction",
+            "Storage Fee",
+            -amount_minor,
+        )],
     }
 }
 
@@ -414,7 +433,10 @@ mod tests {
         };
         assert_eq!(amounts(&a), amounts(&b));
         assert_ne!(amounts(&a), amounts(&c));
-        assert!(a.events.iter().all(|e| e.posted_at_ms <= 10 * MS_PER_DAY), "never after the window");
+        assert!(
+            a.events.iter().all(|e| e.posted_at_ms <= 10 * MS_PER_DAY),
+            "never after the window"
+        );
         assert!(a.refunds >= 2, "every tenth order at least is refunded");
     }
 }

@@ -17,7 +17,7 @@ use crate::clock::{self, MS_PER_DAY};
 use crate::deposits::{self, DEPOSIT_AFTER_PERIOD_END_MS, SETTLEMENT_PERIOD_MS};
 use crate::state::AppState;
 use crate::{banks, crypto};
-use events::{Amount, Event, TransactionType};
+use events::TransactionType;
 use ferry_domain::Marketplace;
 use ferry_platform::db::Db;
 use sqlx::{AnyConnection, Row};
@@ -260,14 +260,12 @@ async fn sum_lines(
     only_deferred_orders_after_ms: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
     let total: Option<i64> = match only_deferred_orders_after_ms {
-        None => {
-            sqlx::query_scalar(
-                "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM settlement_lines WHERE group_id = $1",
-            )
-            .bind(group_id)
-            .fetch_one(conn)
-            .await?
-        }
+        None => sqlx::query_scalar(
+            "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM settlement_lines WHERE group_id = $1",
+        )
+        .bind(group_id)
+        .fetch_one(conn)
+        .await?,
         Some(end_ms) => {
             sqlx::query_scalar(
                 "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM settlement_lines \
@@ -325,7 +323,7 @@ async fn close_period(db: &Db, group_id: &str) -> Result<(), sqlx::Error> {
         events::insert(
             &mut tx,
             group_id,
-            &Event::reserve("Current Reserve Amount", -reserve, end_ms - 1000),
+            &events::balance_movement("Current Reserve Amount", -reserve, end_ms - 1000),
         )
         .await?;
     }
@@ -346,7 +344,7 @@ async fn close_period(db: &Db, group_id: &str) -> Result<(), sqlx::Error> {
         events::insert(
             &mut tx,
             &next,
-            &Event::reserve("Previous Reserve Amount Balance", reserve, end_ms),
+            &events::balance_movement("Previous Reserve Amount Balance", reserve, end_ms),
         )
         .await?;
     }
@@ -377,7 +375,15 @@ async fn disburse(state: &AppState, group_id: &str, now_ms: i64) -> Result<bool,
         .as_deref()
         .and_then(HoldReason::parse);
     if total < 0 {
-        charge_card(&mut tx, group_id, &seller_id, &marketplace_id, total, due_ms).await?;
+        charge_card(
+            &mut tx,
+            group_id,
+            &seller_id,
+            &marketplace_id,
+            total,
+            due_ms,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(true);
     }
@@ -393,7 +399,13 @@ async fn disburse(state: &AppState, group_id: &str, now_ms: i64) -> Result<bool,
         Some(_) => None,
     };
     let Some(assigned) = assigned.filter(|_| waiting.is_none()) else {
-        set_hold(&mut tx, group_id, waiting.unwrap_or(HoldReason::NoDepositMethod), None).await?;
+        set_hold(
+            &mut tx,
+            group_id,
+            waiting.unwrap_or(HoldReason::NoDepositMethod),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(false);
     };
@@ -461,28 +473,13 @@ async fn charge_card(
     .await?;
     if let Some((open, _)) = open_group(conn, seller_id, marketplace_id).await? {
         for (description, amount) in [("Payable to Amazon", total), ("Successful charge", -total)] {
-            events::insert(conn, &open, &Event::reserve(description, amount, at_ms)).await?;
+            events::insert(
+                conn,
+                &open,
+                &events::balance_movement(description, amount, at_ms),
+            )
+            .await?;
         }
     }
     Ok(())
-}
-
-/// Lines of a reserve or balance movement: `other-transaction` rows.
-impl Event {
-    fn reserve(description: &str, amount_minor: i64, at_ms: i64) -> Self {
-        Event {
-            transaction_type: TransactionType::OtherTransaction,
-            order_id: None,
-            sku: None,
-            quantity: None,
-            fulfillment_id: None,
-            posted_at_ms: at_ms,
-            release_at_ms: at_ms,
-            amounts: vec![Amount {
-                amount_type: "other-transaction".into(),
-                description: description.into(),
-                minor: amount_minor,
-            }],
-        }
-    }
 }

@@ -30,6 +30,9 @@ use std::time::Duration;
 
 pub const TOPIC: &str = "bank.camt054_credit_notification";
 pub const SIGNATURE_HEADER: &str = "x-ferry-signature";
+/// **Sandbox model** of the row that puts a refused transfer back on the
+/// balance (Amazon documents the effect, not the row's name).
+pub const FAILED_DISBURSEMENT: &str = "Failed Disbursement Returned";
 const NOTIFICATION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// **Sandbox model** of who pays a seller: the marketplace's payments
@@ -83,10 +86,16 @@ pub async fn initiate(
     .fetch_optional(&mut *conn)
     .await?;
     let notified_bank = match bank {
-        Some(row) if row.try_get::<Option<String>, _>("notification_url")?.is_some() => Some((
-            row.try_get::<String, _>("code_type")?,
-            row.try_get::<String, _>("code")?,
-        )),
+        Some(row)
+            if row
+                .try_get::<Option<String>, _>("notification_url")?
+                .is_some() =>
+        {
+            Some((
+                row.try_get::<String, _>("code_type")?,
+                row.try_get::<String, _>("code")?,
+            ))
+        }
         _ => None,
     };
     let status = if notified_bank.is_some() {
@@ -192,8 +201,8 @@ fn build_notification(
     } else {
         "DMCT"
     };
-    let uetr = Uetr::parse(&uuid::Uuid::new_v4().hyphenated().to_string())
-        .map_err(|e| e.to_string())?;
+    let uetr =
+        Uetr::parse(&uuid::Uuid::new_v4().hyphenated().to_string()).map_err(|e| e.to_string())?;
     let notification = CreditNotification {
         message_id: text(&format!("MSG-{trace_id}"))?,
         created_at: IsoDateTime {
@@ -250,28 +259,64 @@ impl Deliver for BankNotifier {
             Err(error) => return Outcome::GiveUp(format!("unreadable payload: {error}")),
         };
         let outcome = self.send(&payload).await;
-        let status = match &outcome {
-            Outcome::Delivered => Some("Succeeded"),
-            Outcome::GiveUp(_) => Some("Failed"),
-            Outcome::Retry(_) => None,
+        let recorded = match &outcome {
+            Outcome::Delivered => self.record_success(&payload.group_id).await,
+            Outcome::GiveUp(_) => self.record_failure(&payload.group_id).await,
+            Outcome::Retry(_) => Ok(()),
         };
-        if let Some(status) = status
-            && let Err(error) = sqlx::query(
-                "UPDATE settlement_groups SET fund_transfer_status = $1 \
-                 WHERE group_id = $2 AND fund_transfer_status = 'Initiated'",
-            )
-            .bind(status)
-            .bind(&payload.group_id)
-            .execute(self.db.writer())
-            .await
-        {
-            return Outcome::Retry(format!("cannot record the transfer status: {error}"));
+        match recorded {
+            Ok(()) => outcome,
+            Err(error) => Outcome::Retry(format!("cannot record the transfer status: {error}")),
         }
-        outcome
     }
 }
 
 impl BankNotifier {
+    async fn record_success(&self, group_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE settlement_groups SET fund_transfer_status = 'Succeeded' \
+             WHERE group_id = $1 AND fund_transfer_status = 'Initiated'",
+        )
+        .bind(group_id)
+        .execute(self.db.writer())
+        .await
+        .map(|_| ())
+    }
+
+    /// "If funds cannot be transferred, they will be posted to your current
+    /// balance for reprocessing": the open period gets the amount back.
+    async fn record_failure(&self, group_id: &str) -> Result<(), sqlx::Error> {
+        let now_ms = crate::clock::now_ms(&self.db).await?;
+        let mut tx = self.db.begin().await?;
+        let failed = sqlx::query(
+            "UPDATE settlement_groups SET fund_transfer_status = 'Failed' \
+             WHERE group_id = $1 AND fund_transfer_status = 'Initiated'",
+        )
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?;
+        if failed.rows_affected() == 1 {
+            let group = sqlx::query(
+                "SELECT seller_id, marketplace_id, total_minor FROM settlement_groups WHERE group_id = $1",
+            )
+            .bind(group_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let seller_id: String = group.try_get("seller_id")?;
+            let marketplace_id: String = group.try_get("marketplace_id")?;
+            if let Some((open, _)) = super::open_group(&mut tx, &seller_id, &marketplace_id).await?
+            {
+                let returned = super::events::balance_movement(
+                    FAILED_DISBURSEMENT,
+                    group.try_get("total_minor")?,
+                    now_ms,
+                );
+                super::events::insert(&mut tx, &open, &returned).await?;
+            }
+        }
+        tx.commit().await
+    }
+
     async fn send(&self, payload: &Payload) -> Outcome {
         let bank = sqlx::query(
             "SELECT notification_url, signing_secret FROM banks WHERE code_type = $1 AND code = $2",
@@ -290,7 +335,9 @@ impl BankNotifier {
                     .flatten(),
             ),
             Ok(None) => (None, None),
-            Err(error) => return Outcome::Retry(format!("cannot read the bank directory: {error}")),
+            Err(error) => {
+                return Outcome::Retry(format!("cannot read the bank directory: {error}"));
+            }
         };
         let (Some(url), Some(secret)) = (url, secret) else {
             return Outcome::GiveUp("the bank has no notification endpoint or secret now".into());

@@ -152,7 +152,10 @@ fn date_filters(
     ]) {
         let Some(raw) = query.get(name) else { continue };
         let at_ms = parse_iso(raw).ok_or_else(|| {
-            invalid(name, format!("{name} must be an ISO 8601 date-time, such as 2026-11-24T06:00:00Z."))
+            invalid(
+                name,
+                format!("{name} must be an ISO 8601 date-time, such as 2026-11-24T06:00:00Z."),
+            )
         })?;
         if at_ms > now_ms - MIN_AGE_MS {
             return Err(invalid(
@@ -308,7 +311,9 @@ fn shipment_event(event: &EventLines, marketplace: &str) -> Value {
     let (mut charges, mut fees, mut withheld) = (Vec::new(), Vec::new(), Vec::new());
     for (amount_type, description, amount) in &event.amounts {
         match amount_type.as_str() {
-            "ItemPrice" if description == "Shipping" => charges.push(charge("ShippingCharge", *amount)),
+            "ItemPrice" if description == "Shipping" => {
+                charges.push(charge("ShippingCharge", *amount))
+            }
             "ItemPrice" => charges.push(charge(description, *amount)),
             "ItemWithheldTax" => withheld.push(charge(description, *amount)),
             _ => fees.push(fee(description, *amount)),
@@ -523,10 +528,17 @@ mod tests {
                 let money = Money::from_minor(minor, currency);
                 let value = currency_json(money);
                 let text = value["CurrencyAmount"].to_string();
-                assert_eq!(Money::parse_major(&text, currency).unwrap(), money, "{text}");
+                assert_eq!(
+                    Money::parse_major(&text, currency).unwrap(),
+                    money,
+                    "{text}"
+                );
             }
         }
-        assert_eq!(currency_json(Money::from_minor(1_234, Currency::JPY))["CurrencyAmount"].to_string(), "1234");
+        assert_eq!(
+            currency_json(Money::from_minor(1_234, Currency::JPY))["CurrencyAmount"].to_string(),
+            "1234"
+        );
     }
 
     #[test]

@@ -63,7 +63,11 @@ struct Filters {
 }
 
 /// A comma-separated list parameter of at most `max` values.
-fn list(query: &HashMap<String, String>, name: &str, max: usize) -> Result<Vec<String>, SpApiError> {
+fn list(
+    query: &HashMap<String, String>,
+    name: &str,
+    max: usize,
+) -> Result<Vec<String>, SpApiError> {
     let Some(raw) = query.get(name) else {
         return Ok(Vec::new());
     };
@@ -81,11 +85,18 @@ fn list(query: &HashMap<String, String>, name: &str, max: usize) -> Result<Vec<S
 fn date(query: &HashMap<String, String>, name: &str, default_ms: i64) -> Result<i64, SpApiError> {
     match query.get(name) {
         None => Ok(default_ms),
-        Some(raw) => time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
-            .map(ferry_platform::db::unix_ms)
-            .map_err(|_| {
-                invalid(name, format!("{name} must be an ISO 8601 date-time, such as 2026-11-24T06:00:00Z."))
-            }),
+        Some(raw) => {
+            time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+                .map(ferry_platform::db::unix_ms)
+                .map_err(|_| {
+                    invalid(
+                        name,
+                        format!(
+                            "{name} must be an ISO 8601 date-time, such as 2026-11-24T06:00:00Z."
+                        ),
+                    )
+                })
+        }
     }
 }
 
@@ -111,14 +122,20 @@ fn filters(query: &HashMap<String, String>, now_ms: i64) -> Result<Filters, SpAp
         ));
     }
     let statuses = list(query, "processingStatuses", PROCESSING_STATUSES.len())?;
-    if let Some(bad) = statuses.iter().find(|s| !PROCESSING_STATUSES.contains(&s.as_str())) {
+    if let Some(bad) = statuses
+        .iter()
+        .find(|s| !PROCESSING_STATUSES.contains(&s.as_str()))
+    {
         return Err(invalid(
             "processingStatuses",
             format!("{bad} is not a processing status."),
         ));
     }
     let marketplace_ids = list(query, "marketplaceIds", 10)?;
-    if let Some(bad) = marketplace_ids.iter().find(|id| MarketplaceId::parse(id).is_err()) {
+    if let Some(bad) = marketplace_ids
+        .iter()
+        .find(|id| MarketplaceId::parse(id).is_err())
+    {
         return Err(invalid(
             "marketplaceIds",
             format!("{bad} is not a marketplace ID."),
@@ -191,7 +208,8 @@ pub async fn get_reports(
         let marketplace_id: String = row.try_get("marketplace_id")?;
         if wanted_status
             && filters.report_types.contains(&report_type)
-            && (filters.marketplace_ids.is_empty() || filters.marketplace_ids.contains(&marketplace_id))
+            && (filters.marketplace_ids.is_empty()
+                || filters.marketplace_ids.contains(&marketplace_id))
         {
             matching.push(row);
         }
@@ -208,7 +226,8 @@ pub async fn get_reports(
             offset: filters.offset + filters.page_size,
             ..filters
         };
-        let encoded = serde_json::to_vec(&next).map_err(|e| SpApiError::from(sqlx::Error::Decode(e.into())))?;
+        let encoded = serde_json::to_vec(&next)
+            .map_err(|e| SpApiError::from(sqlx::Error::Decode(e.into())))?;
         body["nextToken"] = json!(URL_SAFE_NO_PAD.encode(encoded));
     }
     Ok(ok(&GET_REPORTS, body))
@@ -250,16 +269,17 @@ pub async fn get_report_document(
     caller.admit(&state, &GET_REPORT_DOCUMENT)?;
     let now_ms = crate::clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
-    let found = sqlx::query("SELECT 1 AS one FROM reports WHERE document_id = $1 AND seller_id = $2")
-        .bind(&document_id)
-        .bind(&caller.grant.seller_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let found =
+        sqlx::query("SELECT 1 AS one FROM reports WHERE document_id = $1 AND seller_id = $2")
+            .bind(&document_id)
+            .bind(&caller.grant.seller_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if found.is_none() {
         return Err(not_found("report document", &document_id));
     }
-    let url =
-        settlement::api::new_download_link(&mut tx, &state.public_url, &document_id, now_ms).await?;
+    let url = settlement::api::new_download_link(&mut tx, &state.public_url, &document_id, now_ms)
+        .await?;
     tx.commit().await?;
     let mut body = json!({ "reportDocumentId": document_id, "url": url });
     if state.settings.report_documents_gzip {

@@ -24,7 +24,7 @@ import types
 import urllib.parse
 import urllib.request
 
-from sp_api.api import FinancesV0, Reports
+from sp_api.api import FinancesV0, Reports, Sellers
 from sp_api.auth import AccessTokenClient
 
 US = "ATVPDKIKX0DER"
@@ -90,6 +90,11 @@ def main(base):
                   refresh_token=credentials["refresh_token"],
                   auth_token_client_class=token_client)
 
+    participations = Sellers(**common).get_marketplace_participation().payload
+    marketplace_ids = [p["marketplace"]["id"] for p in participations]
+    print(f"getMarketplaceParticipations: {marketplace_ids}")
+    assert marketplace_ids, participations
+
     groups = FinancesV0(**common).list_financial_event_groups(MaxResultsPerPage=10)
     group_list = groups.payload["FinancialEventGroupList"]
     closed = [g for g in group_list if g["ProcessingStatus"] == "Closed"]
@@ -103,22 +108,28 @@ def main(base):
     listed = reports.get_reports(reportTypes=[V2], pageSize=10).payload["reports"]
     print(f"getReports: {len(listed)} settlement reports")
     assert len(listed) == 2, listed
-    report = reports.get_report(listed[0]["reportId"]).payload
-    document = reports.get_report_document(report["reportDocumentId"], download=True)
-    text = document.payload["document"]
+    totals = [Decimal(str(g["OriginalTotal"]["CurrencyAmount"])) for g in closed]
+    for listed_report in listed:
+        report = reports.get_report(listed_report["reportId"]).payload
+        document = reports.get_report_document(report["reportDocumentId"], download=True)
+        check_document(document.payload["document"], totals)
+    print("python-amazon-sp-api: OK")
+
+
+def check_document(text, group_totals):
+    """The V2 flat file parses by header and its details add up to the
+    summary total, which is one of the groups' totals."""
     lines = text.splitlines()
     header = lines[0].split("\t")
     summary = dict(zip(header, lines[1].split("\t")))
-    print(f"getReportDocument: {len(lines) - 1} rows, settlement {summary['settlement-id']}, "
+    print(f"getReportDocument: settlement {summary['settlement-id']}, {len(lines) - 2} detail rows, "
           f"total {summary['total-amount']} {summary['currency']}")
     assert header[0] == "settlement-id" and len(header) == 23, header
     total = Decimal(summary["total-amount"])
     detail_sum = sum(Decimal(dict(zip(header, line.split("\t")))["amount"]) for line in lines[2:])
     assert detail_sum == total, (detail_sum, summary)
     # The library parses JSON numbers as floats; compare them as text.
-    totals = [Decimal(str(g["OriginalTotal"]["CurrencyAmount"])) for g in closed]
-    assert total in totals, (total, totals)
-    print("python-amazon-sp-api: OK")
+    assert total in group_totals, (total, group_totals)
 
 
 if __name__ == "__main__":

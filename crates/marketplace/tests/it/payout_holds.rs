@@ -12,7 +12,9 @@ async fn first_settlement(app: &TestApp, seller: &Seller) -> Value {
 }
 
 fn ms(value: &Value) -> i64 {
-    value.as_i64().unwrap_or_else(|| panic!("{value} is not a time"))
+    value
+        .as_i64()
+        .unwrap_or_else(|| panic!("{value} is not a time"))
 }
 
 async fn replace_account(app: &TestApp, browser: &reqwest::Client, seller: &Seller) {
@@ -33,7 +35,10 @@ async fn open_notice(app: &TestApp, browser: &reqwest::Client) {
         .form(&[
             ("category", "deposit_method_change_notice"),
             ("subject", "Changing our deposit method"),
-            ("body", "We will switch to our new receiving account this week."),
+            (
+                "body",
+                "We will switch to our new receiving account this week.",
+            ),
         ])
         .send()
         .await
@@ -59,34 +64,56 @@ async fn a_deposit_method_set_early_in_the_period_pays_on_the_scheduled_date() {
     assert_eq!(deposit["account_tail"], "789");
 }
 
-#[tokio::test]
-async fn a_deposit_method_set_after_the_period_closed_moves_the_payout_to_the_end_of_the_hold() {
+/// The first deposit method is set `at_ms` into the first period (or after
+/// it closed); the hold then runs past the deposit date on day 16.
+async fn late_first_account_moves_the_payout(at_ms: i64) {
     let app = crate::helpers::spawn_app().await;
     let (seller, browser) = signed_in_seller(&app).await;
     post_order(&app, &seller, US, 0).await;
-    app.advance_clock_ms(14 * DAY_MS + DAY_MS / 2).await;
+    app.advance_clock_ms(at_ms).await;
     set_deposit_method(&app, &browser, &seller, &us_account("000123456789"), &[]).await;
-    let hold_until = crate::deposit_methods::disbursement_status(&app, &seller, US).await
-        ["hold_until_ms"]
-        .as_i64()
-        .unwrap();
+    let hold_until =
+        crate::deposit_methods::disbursement_status(&app, &seller, US).await["hold_until_ms"]
+            .as_i64()
+            .unwrap();
 
-    let pending = first_settlement(&app, &seller).await;
-    assert_eq!(pending["deposit"]["fund_transfer_status"], Value::Null, "not due yet");
-    app.advance_clock_ms(2 * DAY_MS).await;
+    app.advance_clock_ms(16 * DAY_MS + DAY_MS / 4 - at_ms).await;
     let moved = first_settlement(&app, &seller).await;
     let deposit = &moved["deposit"];
     assert_eq!(deposit["hold"]["reason"], "security_hold");
-    assert!(deposit["hold"]["message"].as_str().unwrap().contains("three days"));
-    assert_eq!(ms(&deposit["due_at_ms"]), hold_until, "the sandbox says the new date");
-    assert_eq!(deposit["fund_transfer_status"], Value::Null);
+    assert!(
+        deposit["hold"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("three days")
+    );
+    assert_eq!(
+        ms(&deposit["due_at_ms"]),
+        hold_until,
+        "the sandbox says the new date"
+    );
+    assert_eq!(
+        deposit["fund_transfer_status"],
+        Value::Null,
+        "not before the hold ends"
+    );
 
-    app.advance_clock_ms(2 * DAY_MS).await;
+    app.advance_clock_ms(3 * DAY_MS).await;
     let paid = first_settlement(&app, &seller).await;
     let end = ms(&paid["end_at_ms"]);
     assert_eq!(ms(&paid["deposit"]["fund_transfer_at_ms"]), hold_until);
     assert!(hold_until > end + 2 * DAY_MS);
     assert_eq!(paid["deposit"]["fund_transfer_status"], "Succeeded");
+}
+
+#[tokio::test]
+async fn a_deposit_method_set_late_in_the_period_moves_the_payout_to_the_end_of_the_hold() {
+    late_first_account_moves_the_payout(13 * DAY_MS + DAY_MS / 2).await;
+}
+
+#[tokio::test]
+async fn a_deposit_method_set_after_the_period_closed_moves_the_payout_to_the_end_of_the_hold() {
+    late_first_account_moves_the_payout(14 * DAY_MS + DAY_MS / 2).await;
 }
 
 /// Day 0 first account; day 14.5 (after the close, before the deposit on
@@ -102,10 +129,10 @@ async fn change_after_close(announce: bool) -> (TestApp, Seller, reqwest::Client
     }
     app.advance_clock_ms(4 * DAY_MS + DAY_MS / 2).await;
     replace_account(&app, &browser, &seller).await;
-    let hold_until = crate::deposit_methods::disbursement_status(&app, &seller, US).await
-        ["hold_until_ms"]
-        .as_i64()
-        .unwrap();
+    let hold_until =
+        crate::deposit_methods::disbursement_status(&app, &seller, US).await["hold_until_ms"]
+            .as_i64()
+            .unwrap();
     app.advance_clock_ms(5 * DAY_MS).await;
     (app, seller, browser, hold_until)
 }
@@ -127,8 +154,17 @@ async fn an_unannounced_change_holds_the_payout_until_the_seller_verifies() {
     let settlement = first_settlement(&app, &seller).await;
     let deposit = &settlement["deposit"];
     assert_eq!(deposit["hold"]["reason"], "under_review");
-    assert!(deposit["hold"]["message"].as_str().unwrap().contains("verifies"));
-    assert_eq!(deposit["fund_transfer_status"], Value::Null, "past the hold, still held");
+    assert!(
+        deposit["hold"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("verifies")
+    );
+    assert_eq!(
+        deposit["fund_transfer_status"],
+        Value::Null,
+        "past the hold, still held"
+    );
 
     app.advance_clock_ms(10 * DAY_MS).await;
     let still = first_settlement(&app, &seller).await;
@@ -145,14 +181,22 @@ async fn an_unannounced_change_holds_the_payout_until_the_seller_verifies() {
         .await
         .unwrap();
     assert_eq!(verified.status(), 200);
-    let now_ms: i64 = app.get("/sandbox/v1/clock").await.json::<Value>().await.unwrap()["now_ms"]
+    let now_ms: i64 = app
+        .get("/sandbox/v1/clock")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["now_ms"]
         .as_i64()
         .unwrap();
     let paid = first_settlement(&app, &seller).await;
     let deposit = &paid["deposit"];
     assert_eq!(deposit["fund_transfer_status"], "Succeeded");
     let paid_at = ms(&deposit["fund_transfer_at_ms"]);
-    assert!(paid_at > hold_until && paid_at >= now_ms - 60_000, "paid on verification");
+    assert!(
+        paid_at > hold_until && paid_at >= now_ms - 60_000,
+        "paid on verification"
+    );
     assert_eq!(ms(&deposit["due_at_ms"]), paid_at, "the new date is shown");
     assert_eq!(deposit["account_tail"], "321");
 }
@@ -173,6 +217,9 @@ async fn a_provider_outside_the_program_holds_the_payout() {
     post_order(&app, &seller, US, 0).await;
     app.advance_clock_ms(17 * DAY_MS).await;
     let settlement = first_settlement(&app, &seller).await;
-    assert_eq!(settlement["deposit"]["hold"]["reason"], "non_participating_provider");
+    assert_eq!(
+        settlement["deposit"]["hold"]["reason"],
+        "non_participating_provider"
+    );
     assert_eq!(settlement["deposit"]["fund_transfer_status"], Value::Null);
 }

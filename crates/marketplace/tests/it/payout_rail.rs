@@ -74,7 +74,15 @@ async fn the_bank_gets_a_signed_camt054_until_it_acknowledges_and_the_group_foll
         )
         .await;
     assert_eq!(response.status(), 201);
-    let (seller, browser) = signed_in_seller(&app).await;
+    let (seller, registered, tokens) = app.authorized_seller("rail").await;
+    let browser = crate::helpers::browser();
+    app.sign_in(
+        &browser,
+        &seller.email,
+        &seller.password,
+        &seller.totp_secret,
+    )
+    .await;
     set_deposit_method(&app, &browser, &seller, &us_account("000123456789"), &[]).await;
     let (_, net) = post_order(&app, &seller, US, 0).await;
     app.advance_clock_ms(16 * DAY_MS + 60_000).await;
@@ -96,11 +104,17 @@ async fn the_bank_gets_a_signed_camt054_until_it_acknowledges_and_the_group_foll
     assert_eq!(deposit["fund_transfer_status"], "Succeeded", "{deposit}");
     let calls = received.lock().unwrap().calls.clone();
     assert_eq!(calls.len(), 3, "two refusals, then the acknowledgement");
-    assert!(calls.iter().all(|(_, body)| *body == calls[0].1), "the same message each time");
+    assert!(
+        calls.iter().all(|(_, body)| *body == calls[0].1),
+        "the same message each time"
+    );
     for (signature, body) in &calls {
         assert!(signature_is_valid(signature, body), "{signature}");
     }
-    assert!(!signature_is_valid(&calls[0].0, &calls[0].1.replace("000123456789", "000123456780")));
+    assert!(!signature_is_valid(
+        &calls[0].0,
+        &calls[0].1.replace("000123456789", "000123456780")
+    ));
 
     let notification = camt054::parse(&calls[0].1).expect("a camt.054 message");
     let entry = &notification.entries[0];
@@ -111,7 +125,10 @@ async fn the_bank_gets_a_signed_camt054_until_it_acknowledges_and_the_group_foll
         details.end_to_end_id.as_ref().unwrap().as_str(),
         first["settlement_id"].as_i64().unwrap().to_string()
     );
-    assert_eq!(details.debtor_name.as_ref().unwrap().as_str(), "Amazon.com Services LLC");
+    assert_eq!(
+        details.debtor_name.as_ref().unwrap().as_str(),
+        "Amazon.com Services LLC"
+    );
     assert_eq!(
         details.instruction_id.as_ref().unwrap().as_str(),
         deposit["trace_id"].as_str().unwrap()
@@ -121,6 +138,34 @@ async fn the_bank_gets_a_signed_camt054_until_it_acknowledges_and_the_group_foll
         other => panic!("expected the US account number, got {other:?}"),
     }
     assert_eq!(deposit["account_tail"], "789");
+
+    // The finances API reports the same transfer.
+    let token = crate::spapi_finances::refreshed(
+        &app,
+        &registered,
+        tokens["refresh_token"].as_str().unwrap(),
+    )
+    .await;
+    let groups: Value = reqwest::Client::new()
+        .get(app.url("/finances/v0/financialEventGroups?MaxResultsPerPage=100"))
+        .header("x-amz-access-token", token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group = groups["payload"]["FinancialEventGroupList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["FinancialEventGroupId"] == first["group_id"])
+        .unwrap()
+        .clone();
+    assert_eq!(group["FundTransferStatus"], "Succeeded");
+    assert_eq!(group["TraceId"], deposit["trace_id"]);
+    assert_eq!(group["AccountTail"], "789");
+    assert!(group["FundTransferDate"].is_string());
 }
 
 #[tokio::test]
@@ -146,12 +191,20 @@ async fn a_bank_that_refuses_the_credit_fails_the_transfer() {
     let mut status = Value::Null;
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        status = settlements(&app, &seller, US).await.remove(0)["deposit"]["fund_transfer_status"].clone();
+        status = settlements(&app, &seller, US).await.remove(0)["deposit"]["fund_transfer_status"]
+            .clone();
         if status == "Failed" {
             break;
         }
     }
     assert_eq!(status, "Failed");
+    let list = settlements(&app, &seller, US).await;
+    let open_total = list[1]["total"]["amount_minor"].as_i64().unwrap();
+    assert_eq!(
+        open_total,
+        list[0]["total"]["amount_minor"].as_i64().unwrap(),
+        "the refused amount is back on the balance of the open period"
+    );
 }
 
 #[tokio::test]

@@ -96,7 +96,11 @@ async fn periods_are_contiguous_and_every_report_adds_up_in_its_locale() {
 
     for marketplace in [US, DE, JP] {
         let list = settlements(&app, &seller, marketplace).await;
-        assert_eq!(list.len(), 5, "60 days: four closed periods and the open one");
+        assert_eq!(
+            list.len(),
+            5,
+            "60 days: four closed periods and the open one"
+        );
         assert_eq!(list[4]["status"], "open");
         for pair in list.windows(2) {
             assert_eq!(pair[0]["end_at_ms"], pair[1]["start_at_ms"], "contiguous");
@@ -109,7 +113,12 @@ async fn periods_are_contiguous_and_every_report_adds_up_in_its_locale() {
             assert_eq!(deposit["scheduled_at_ms"], end + 2 * DAY_MS);
             if minor(&settlement["total"]) > 0 {
                 assert_eq!(deposit["hold"]["reason"], "no_deposit_method");
-                assert!(deposit["hold"]["message"].as_str().unwrap().contains("No deposit method"));
+                assert!(
+                    deposit["hold"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("No deposit method")
+                );
             } else {
                 assert_eq!(deposit["hold"], Value::Null, "nothing to pay, nothing held");
                 assert_eq!(deposit["fund_transfer_status"], Value::Null);
@@ -119,7 +128,10 @@ async fn periods_are_contiguous_and_every_report_adds_up_in_its_locale() {
             let totals = report.verify_totals().expect("details sum to the total");
             assert_eq!(report.total.amount_minor(), minor(&settlement["total"]));
             assert_eq!(totals.detail_sum, report.total);
-            assert_eq!(report.settlement_id, settlement["settlement_id"].as_u64().unwrap());
+            assert_eq!(
+                report.settlement_id,
+                settlement["settlement_id"].as_u64().unwrap()
+            );
             assert_eq!(
                 report.deposit_date.unix_timestamp() * 1000,
                 end + 2 * DAY_MS - (end % 1000)
@@ -127,7 +139,11 @@ async fn periods_are_contiguous_and_every_report_adds_up_in_its_locale() {
             let summary: Vec<&str> = content.lines().nth(1).unwrap().split('\t').collect();
             assert_eq!(summary.len(), 23, "the summary row has every column");
             match marketplace {
-                DE => assert!(summary[4].contains(','), "DE writes a decimal comma: {}", summary[4]),
+                DE => assert!(
+                    summary[4].contains(','),
+                    "DE writes a decimal comma: {}",
+                    summary[4]
+                ),
                 JP => assert!(!summary[4].contains(['.', ',']), "yen has no decimals"),
                 _ => assert!(summary[4].contains('.'), "US writes a decimal point"),
             }
@@ -151,20 +167,39 @@ async fn dd7_reserves_late_deliveries_and_a_negative_total_is_charged_to_the_car
     app.advance_clock_ms(4 * DAY_MS).await;
 
     let list = settlements(&app, &seller, US).await;
-    assert_eq!(minor(&list[0]["reserve"]), late_net, "released day 22, after the end");
-    assert_eq!(minor(&list[0]["total"]), early_net, "released day 11, paid out");
+    assert_eq!(
+        minor(&list[0]["reserve"]),
+        late_net,
+        "released day 22, after the end"
+    );
+    assert_eq!(
+        minor(&list[0]["total"]),
+        early_net,
+        "released day 11, paid out"
+    );
     let (_, first) = stored_report(&app, list[0]["report_id"].as_str().unwrap()).await;
-    assert!(first.rows.iter().any(|r| r.amount_description == "Current Reserve Amount"
-        && r.amount.amount_minor() == -late_net));
+    assert!(
+        first
+            .rows
+            .iter()
+            .any(|r| r.amount_description == "Current Reserve Amount"
+                && r.amount.amount_minor() == -late_net)
+    );
 
     // Refunding the reserved order in the next period leaves it negative:
     // the FBA fee and the refund administration fee stay with Amazon.
     let refund = app
-        .post_json(&format!("/sandbox/v1/orders/{late_order}/refund"), &json!({}))
+        .post_json(
+            &format!("/sandbox/v1/orders/{late_order}/refund"),
+            &json!({}),
+        )
         .await;
     assert_eq!(refund.status(), 201);
     let again = app
-        .post_json(&format!("/sandbox/v1/orders/{late_order}/refund"), &json!({}))
+        .post_json(
+            &format!("/sandbox/v1/orders/{late_order}/refund"),
+            &json!({}),
+        )
         .await;
     assert_eq!(again.status(), 409, "an order is refunded once");
     app.advance_clock_ms(14 * DAY_MS).await;
@@ -176,7 +211,11 @@ async fn dd7_reserves_late_deliveries_and_a_negative_total_is_charged_to_the_car
     let deposit = &second["deposit"];
     assert_eq!(deposit["fund_transfer_status"], "Succeeded");
     assert_eq!(deposit["account_tail"], "111", "the card on file");
-    assert_eq!(deposit["hold"], Value::Null, "charges wait for no deposit method");
+    assert_eq!(
+        deposit["hold"],
+        Value::Null,
+        "charges wait for no deposit method"
+    );
 
     app.advance_clock_ms(14 * DAY_MS).await;
     let list = settlements(&app, &seller, US).await;
@@ -198,15 +237,30 @@ async fn bad_orders_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let seller = app.create_seller("bad").await;
     let cases = [
-        (json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "AFN", "items": [] }), "invalid_items"),
-        (json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "AFN",
-                 "items": [{ "sku": "A", "quantity": 0, "item_price_minor": 100 }] }), "invalid_quantity"),
-        (json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "AFN",
-                 "items": [{ "sku": "A", "quantity": 1, "item_price_minor": -5 }] }), "invalid_price"),
-        (json!({ "seller_id": seller.seller_id, "marketplace_id": "A2Q3Y263D00KWC", "fulfillment": "AFN",
-                 "items": [{ "sku": "A", "quantity": 1, "item_price_minor": 100 }] }), "participation_not_found"),
-        (json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "FBM",
-                 "items": [{ "sku": "A", "quantity": 1, "item_price_minor": 100 }] }), "invalid_json"),
+        (
+            json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "AFN", "items": [] }),
+            "invalid_items",
+        ),
+        (
+            json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "AFN",
+                 "items": [{ "sku": "A", "quantity": 0, "item_price_minor": 100 }] }),
+            "invalid_quantity",
+        ),
+        (
+            json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "AFN",
+                 "items": [{ "sku": "A", "quantity": 1, "item_price_minor": -5 }] }),
+            "invalid_price",
+        ),
+        (
+            json!({ "seller_id": seller.seller_id, "marketplace_id": "A2Q3Y263D00KWC", "fulfillment": "AFN",
+                 "items": [{ "sku": "A", "quantity": 1, "item_price_minor": 100 }] }),
+            "participation_not_found",
+        ),
+        (
+            json!({ "seller_id": seller.seller_id, "marketplace_id": US, "fulfillment": "FBM",
+                 "items": [{ "sku": "A", "quantity": 1, "item_price_minor": 100 }] }),
+            "invalid_json",
+        ),
     ];
     for (body, code) in cases {
         let response = app.post_json("/sandbox/v1/orders", &body).await;
@@ -221,7 +275,9 @@ async fn bad_orders_are_refused_and_change_nothing() {
         .try_get("n")
         .unwrap();
     assert_eq!(lines, 0);
-    let missing = app.post_json("/sandbox/v1/orders/111-0000000-0000000/refund", &json!({})).await;
+    let missing = app
+        .post_json("/sandbox/v1/orders/111-0000000-0000000/refund", &json!({}))
+        .await;
     assert_eq!(missing.status(), 404);
 }
 

@@ -28,7 +28,7 @@ async fn seller_with_history(app: &TestApp) -> String {
     refreshed(app, &registered, tokens["refresh_token"].as_str().unwrap()).await
 }
 
-async fn refreshed(app: &TestApp, registered: &RegisteredApp, refresh_token: &str) -> String {
+pub async fn refreshed(app: &TestApp, registered: &RegisteredApp, refresh_token: &str) -> String {
     let response = app
         .token_request(&[
             ("grant_type", "refresh_token"),
@@ -66,7 +66,9 @@ async fn all_groups(app: &TestApp, token: &str, size: u32, model: &Model) -> Vec
         let (status, body) = call(app, token, &query).await;
         assert_eq!(status, 200, "{body}");
         model.assert_response(GROUPS, 200, &body);
-        let page = body["payload"]["FinancialEventGroupList"].as_array().unwrap();
+        let page = body["payload"]["FinancialEventGroupList"]
+            .as_array()
+            .unwrap();
         assert!(page.len() <= size as usize);
         groups.extend(page.iter().cloned());
         match body["payload"]["NextToken"].as_str() {
@@ -85,25 +87,53 @@ fn events_sum(events: &Value, currency: Currency) -> Money {
             for item_list in ["ShipmentItemList", "ShipmentItemAdjustmentList"] {
                 for item in event[item_list].as_array().into_iter().flatten() {
                     for key in ["ItemChargeList", "ItemChargeAdjustmentList"] {
-                        item[key].as_array().into_iter().flatten().for_each(|c| add(&c["ChargeAmount"]));
+                        item[key]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .for_each(|c| add(&c["ChargeAmount"]));
                     }
                     for key in ["ItemFeeList", "ItemFeeAdjustmentList"] {
-                        item[key].as_array().into_iter().flatten().for_each(|f| add(&f["FeeAmount"]));
+                        item[key]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .for_each(|f| add(&f["FeeAmount"]));
                     }
                     for withheld in item["ItemTaxWithheldList"].as_array().into_iter().flatten() {
-                        withheld["TaxesWithheld"].as_array().into_iter().flatten().for_each(|c| add(&c["ChargeAmount"]));
+                        withheld["TaxesWithheld"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .for_each(|c| add(&c["ChargeAmount"]));
                     }
                 }
             }
         }
     }
-    for event in events["ProductAdsPaymentEventList"].as_array().into_iter().flatten() {
+    for event in events["ProductAdsPaymentEventList"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         add(&event["transactionValue"]);
     }
-    for event in events["ServiceFeeEventList"].as_array().into_iter().flatten() {
-        event["FeeList"].as_array().into_iter().flatten().for_each(|f| add(&f["FeeAmount"]));
+    for event in events["ServiceFeeEventList"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        event["FeeList"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .for_each(|f| add(&f["FeeAmount"]));
     }
-    for event in events["AdjustmentEventList"].as_array().into_iter().flatten() {
+    for event in events["AdjustmentEventList"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         add(&event["AdjustmentAmount"]);
     }
     Money::from_minor(minor, currency)
@@ -117,24 +147,43 @@ async fn event_groups_page_filter_and_their_events_add_up_to_the_totals() {
 
     let groups = all_groups(&app, &token, 4, &model).await;
     assert_eq!(groups.len(), 18, "three periods in each of six stores");
-    let closed: Vec<&Value> = groups.iter().filter(|g| g["ProcessingStatus"] == "Closed").collect();
+    let closed: Vec<&Value> = groups
+        .iter()
+        .filter(|g| g["ProcessingStatus"] == "Closed")
+        .collect();
     assert_eq!(closed.len(), 12);
-    assert!(closed.iter().all(|g| g["FinancialEventGroupEnd"].is_string()));
-    let open = groups.iter().find(|g| g["ProcessingStatus"] == "Open").unwrap();
+    assert!(
+        closed
+            .iter()
+            .all(|g| g["FinancialEventGroupEnd"].is_string())
+    );
+    let open = groups
+        .iter()
+        .find(|g| g["ProcessingStatus"] == "Open")
+        .unwrap();
     assert!(open.get("FinancialEventGroupEnd").is_none() && open.get("FundTransferDate").is_none());
 
     let us_closed: Vec<&Value> = closed
         .iter()
         .copied()
-        .filter(|g| g["OriginalTotal"]["CurrencyCode"] == "USD" && amount(&g["OriginalTotal"]).amount_minor() != 0)
+        .filter(|g| {
+            g["OriginalTotal"]["CurrencyCode"] == "USD"
+                && amount(&g["OriginalTotal"]).amount_minor() != 0
+        })
         .collect();
     assert!(!us_closed.is_empty());
     for group in us_closed {
-        let path = EVENTS.replace("{eventGroupId}", group["FinancialEventGroupId"].as_str().unwrap());
+        let path = EVENTS.replace(
+            "{eventGroupId}",
+            group["FinancialEventGroupId"].as_str().unwrap(),
+        );
         let (status, body) = call(&app, &token, &format!("{path}?MaxResultsPerPage=100")).await;
         assert_eq!(status, 200);
         model.assert_response(EVENTS, 200, &body);
-        assert!(body["payload"].get("NextToken").is_none(), "fewer than 100 events");
+        assert!(
+            body["payload"].get("NextToken").is_none(),
+            "fewer than 100 events"
+        );
         let sum = events_sum(&body["payload"]["FinancialEvents"], Currency::USD);
         assert_eq!(sum, amount(&group["OriginalTotal"]), "{group}");
     }
@@ -155,7 +204,13 @@ async fn event_groups_page_filter_and_their_events_add_up_to_the_totals() {
     );
     let (status, body) = call(&app, &token, &first_week).await;
     assert_eq!(status, 200);
-    assert_eq!(body["payload"]["FinancialEventGroupList"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        body["payload"]["FinancialEventGroupList"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
     let wide = format!(
         "{GROUPS}?FinancialEventGroupStartedAfter={}&FinancialEventGroupStartedBefore={}",
         iso(now_ms - 200 * DAY_MS),
@@ -164,10 +219,16 @@ async fn event_groups_page_filter_and_their_events_add_up_to_the_totals() {
     let (status, body) = call(&app, &token, &wide).await;
     assert_eq!(status, 200);
     model.assert_response(GROUPS, 200, &body);
-    assert_eq!(body["payload"]["FinancialEventGroupList"], serde_json::json!([]));
+    assert_eq!(
+        body["payload"]["FinancialEventGroupList"],
+        serde_json::json!([])
+    );
 
     let refused = [
-        format!("{GROUPS}?FinancialEventGroupStartedAfter={}", iso(now_ms - 60_000)),
+        format!(
+            "{GROUPS}?FinancialEventGroupStartedAfter={}",
+            iso(now_ms - 60_000)
+        ),
         format!("{GROUPS}?FinancialEventGroupStartedAfter=last-week"),
         format!("{GROUPS}?MaxResultsPerPage=101"),
         format!("{GROUPS}?NextToken=forged"),
@@ -208,11 +269,25 @@ async fn settlement_reports_are_listed_and_downloaded_within_five_minutes() {
         }
     }
     assert_eq!(reports.len(), 12, "one per closed settlement");
-    let (status, body) = call(&app, &token, &format!("{REPORTS}?reportTypes={V2}&marketplaceIds={US}")).await;
+    let (status, body) = call(
+        &app,
+        &token,
+        &format!("{REPORTS}?reportTypes={V2}&marketplaceIds={US}"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(body["reports"].as_array().unwrap().len(), 2);
-    let (_, legacy) = call(&app, &token, &format!("{REPORTS}?reportTypes=GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE")).await;
-    assert_eq!(legacy["reports"], serde_json::json!([]), "the V1 type was retired");
+    let (_, legacy) = call(
+        &app,
+        &token,
+        &format!("{REPORTS}?reportTypes=GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"),
+    )
+    .await;
+    assert_eq!(
+        legacy["reports"],
+        serde_json::json!([]),
+        "the V1 type was retired"
+    );
     for bad in [
         REPORTS.to_string(),
         format!("{REPORTS}?nextToken=abc&pageSize=2"),
@@ -231,7 +306,12 @@ async fn settlement_reports_are_listed_and_downloaded_within_five_minutes() {
     model.assert_response(REPORT, 200, &report);
     assert_eq!(report, us_report);
     let document_id = report["reportDocumentId"].as_str().unwrap();
-    let (status, document) = call(&app, &token, &DOCUMENT.replace("{reportDocumentId}", document_id)).await;
+    let (status, document) = call(
+        &app,
+        &token,
+        &DOCUMENT.replace("{reportDocumentId}", document_id),
+    )
+    .await;
     assert_eq!(status, 200);
     model.assert_response(DOCUMENT, 200, &document);
     assert!(document.get("compressionAlgorithm").is_none());
@@ -253,13 +333,29 @@ async fn settlement_reports_are_listed_and_downloaded_within_five_minutes() {
 async fn documents_can_be_served_gzip_compressed() {
     let app = spawn_app_with(|settings| settings.report_documents_gzip = true).await;
     let token = seller_with_history(&app).await;
-    let (_, body) = call(&app, &token, &format!("{REPORTS}?reportTypes={V2}&pageSize=1")).await;
+    let (_, body) = call(
+        &app,
+        &token,
+        &format!("{REPORTS}?reportTypes={V2}&pageSize=1"),
+    )
+    .await;
     let document_id = body["reports"][0]["reportDocumentId"].as_str().unwrap();
-    let (_, document) = call(&app, &token, &DOCUMENT.replace("{reportDocumentId}", document_id)).await;
+    let (_, document) = call(
+        &app,
+        &token,
+        &DOCUMENT.replace("{reportDocumentId}", document_id),
+    )
+    .await;
     Model::load("reports_2021-06-30.json").assert_response(DOCUMENT, 200, &document);
     assert_eq!(document["compressionAlgorithm"], "GZIP");
-    let bytes = reqwest::get(document["url"].as_str().unwrap()).await.unwrap().bytes().await.unwrap();
+    let bytes = reqwest::get(document["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+        .unwrap();
     parse(&text).expect("the decompressed report parses");
 }

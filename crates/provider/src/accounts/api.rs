@@ -2,7 +2,7 @@
 
 use super::sessions::SignIn;
 use super::sessions::{self, Client, Current, SESSION_COOKIE};
-use super::{api_keys, credentials, registration, team, two_factor};
+use super::{api_keys, closure, credentials, policy, registration, strength, team, two_factor};
 use crate::app::{AppState, now_ms};
 use crate::audit;
 use crate::error::{Failure, Problem};
@@ -54,7 +54,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/team/invitations", post(invite_member))
         .route("/api/v1/team/invitations/accept", post(accept_invitation))
         .route("/api/v1/team/members", get(list_members))
-        .route("/api/v1/team/members/{id}", delete(remove_member))
+        .route(
+            "/api/v1/team/members/{id}",
+            delete(remove_member).patch(change_member_role),
+        )
+        .route("/api/v1/password-strength", post(password_strength))
+        .route(
+            "/api/v1/account/security-policy",
+            get(read_policy).patch(update_policy),
+        )
+        .route("/api/v1/account/closure", post(close_account))
 }
 
 /// Refuses state-changing requests that a browser says come from another
@@ -155,6 +164,11 @@ impl FromRequestParts<AppState> for SignedIn {
             {
                 Err(Problem::PasswordChangeRequired.into_api(lang))
             }
+            Ok(Some(current))
+                if current.user.must_enrol_two_factor() && !allowed_before_enrolment(parts) =>
+            {
+                Err(Problem::TwoFactorEnrolmentRequired.into_api(lang))
+            }
             Ok(Some(current)) => Ok(Self(current)),
             Ok(None) => Err(Problem::NotSignedIn.into_api(lang)),
             Err(failure) => Err(failure.into_api(lang)),
@@ -177,6 +191,18 @@ fn allowed_before_password_change(parts: &Parts) -> bool {
         (parts.method.as_str(), parts.uri.path()),
         ("GET", "/api/v1/me")
             | ("POST", "/api/v1/password-changes")
+            | ("DELETE", "/api/v1/sessions/current")
+    )
+}
+
+/// While the account's policy requires two-factor of a member who has none,
+/// they can only see who they are, enrol, or sign out.
+fn allowed_before_enrolment(parts: &Parts) -> bool {
+    matches!(
+        (parts.method.as_str(), parts.uri.path()),
+        ("GET", "/api/v1/me")
+            | ("POST", "/api/v1/two-factor/enrollment")
+            | ("POST", "/api/v1/two-factor/confirmation")
             | ("DELETE", "/api/v1/sessions/current")
     )
 }
@@ -424,8 +450,7 @@ fn me_json(app: &AppState, user: &super::User) -> serde_json::Value {
         "password_change_due": change_due,
         "password_change_required": user.password_change_required_at_ms.is_some(),
         "two_factor_enabled": user.two_factor_enabled(),
-        "password_change_required": user.password_change_required_at_ms.is_some(),
-        "two_factor_enabled": user.two_factor_enabled(),
+        "two_factor_enrolment_required": user.must_enrol_two_factor(),
     })
 }
 
@@ -682,4 +707,123 @@ async fn remove_member(
         .await
         .map_err(|failure| failure.into_api(lang))?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The meter's own limit: it is called as the user types (debounced), so
+/// it allows more than sign-in does, but still bounds offline-style guessing
+/// of which passwords the policy accepts.
+const PASSWORD_STRENGTH: Limit = Limit {
+    name: "password_strength",
+    max_hits: 300,
+    window_ms: 15 * 60_000,
+};
+
+/// The meter sends the e-mail and the name; more words, or longer ones, are
+/// not account words and would only make zxcvbn slower.
+const MAX_USER_INPUTS: usize = 4;
+const MAX_USER_INPUT_BYTES: usize = 254;
+
+#[derive(Deserialize)]
+struct StrengthRequest {
+    password: String,
+    /// The words the account is known by (e-mail, names), as typed so far.
+    #[serde(default)]
+    user_inputs: Vec<String>,
+}
+
+/// Rates a password for the strength meter. The password is neither stored
+/// nor logged.
+async fn password_strength(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        limited(&app, PASSWORD_STRENGTH, &client).await?;
+        parse::<StrengthRequest>(&body)
+    };
+    let request = run.await.map_err(|failure| failure.into_api(lang))?;
+    let inputs: Vec<&str> = request
+        .user_inputs
+        .iter()
+        .take(MAX_USER_INPUTS)
+        .filter(|input| input.len() <= MAX_USER_INPUT_BYTES)
+        .flat_map(|input| [input.as_str(), input.split('@').next().unwrap_or_default()])
+        .collect();
+    Ok(Json(strength::rate(&request.password, &inputs, lang)).into_response())
+}
+
+#[derive(Deserialize)]
+struct RoleRequest {
+    role: String,
+}
+
+async fn change_member_role(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: RoleRequest = parse(&body)?;
+        team::change_role(&app, &current, &id, &request.role, &client).await
+    };
+    let member = run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(member).into_response())
+}
+
+async fn read_policy(
+    State(app): State<AppState>,
+    lang: Lang,
+    SignedIn(current): SignedIn,
+) -> ApiResult {
+    let policy = policy::read(&app, &current)
+        .await
+        .map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(policy).into_response())
+}
+
+async fn update_policy(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: policy::SecurityPolicy = parse(&body)?;
+        policy::update(&app, &current, request, &client).await
+    };
+    let policy = run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok(Json(policy).into_response())
+}
+
+#[derive(Deserialize)]
+struct CloseRequest {
+    password: String,
+    /// Required when the owner has two-factor enabled.
+    #[serde(default)]
+    code: String,
+}
+
+async fn close_account(
+    State(app): State<AppState>,
+    lang: Lang,
+    ClientInfo(client): ClientInfo,
+    SignedIn(current): SignedIn,
+    body: Bytes,
+) -> ApiResult {
+    let run = async {
+        let request: CloseRequest = parse(&body)?;
+        closure::close(&app, &current, &request.password, &request.code, &client).await
+    };
+    run.await.map_err(|failure| failure.into_api(lang))?;
+    Ok((
+        [(SET_COOKIE, clear_session_cookie(&app))],
+        Json(json!({ "status": "closed" })),
+    )
+        .into_response())
 }

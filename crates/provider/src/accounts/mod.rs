@@ -3,9 +3,12 @@
 
 pub mod api;
 pub mod api_keys;
+pub mod closure;
 pub mod credentials;
+pub mod policy;
 pub mod registration;
 pub mod sessions;
+pub mod strength;
 pub mod team;
 pub mod two_factor;
 pub mod types;
@@ -32,16 +35,30 @@ pub struct User {
     pub totp_secret: Option<String>,
     /// Set when an owner removed this member; such a login is dead.
     pub removed_at_ms: Option<i64>,
+    /// Since when the account requires two-factor of its members.
+    pub account_two_factor_required_at_ms: Option<i64>,
+    /// Set when the owner closed the account; nobody signs in to it any more.
+    pub account_closed_at_ms: Option<i64>,
 }
 
 impl User {
     pub fn two_factor_enabled(&self) -> bool {
         self.totp_secret.is_some()
     }
+
+    /// The account's policy requires two-factor of members and this member
+    /// has none yet: they may only enrol or sign out.
+    pub fn must_enrol_two_factor(&self) -> bool {
+        self.account_two_factor_required_at_ms.is_some()
+            && self.role != team::Role::Owner.as_str()
+            && !self.two_factor_enabled()
+    }
 }
 
 const USER_COLUMNS: &str = "id, account_id, email, display_name, role, language, password_hash, \
-     password_changed_at_ms, password_change_required_at_ms, activated_at_ms, locked_until_ms, totp_secret, removed_at_ms";
+     password_changed_at_ms, password_change_required_at_ms, activated_at_ms, locked_until_ms, totp_secret, removed_at_ms, \
+     (SELECT two_factor_required_at_ms FROM seller_accounts WHERE seller_accounts.id = users.account_id) AS account_two_factor_required_at_ms, \
+     (SELECT closed_at_ms FROM seller_accounts WHERE seller_accounts.id = users.account_id) AS account_closed_at_ms";
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     let language: String = row.try_get("language")?;
@@ -59,6 +76,8 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         locked_until_ms: row.try_get("locked_until_ms")?,
         totp_secret: row.try_get("totp_secret")?,
         removed_at_ms: row.try_get("removed_at_ms")?,
+        account_two_factor_required_at_ms: row.try_get("account_two_factor_required_at_ms")?,
+        account_closed_at_ms: row.try_get("account_closed_at_ms")?,
     })
 }
 

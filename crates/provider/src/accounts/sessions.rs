@@ -61,8 +61,11 @@ pub async fn sign_in(
         let mut conn = app.db.reader().acquire().await?;
         user_by_email(&mut conn, email.as_str()).await?
     };
-    // A removed member is answered like an unknown address.
-    let Some(user) = user.filter(|user| user.removed_at_ms.is_none()) else {
+    // A removed member, or anyone of a closed account, is answered like an
+    // unknown address.
+    let Some(user) =
+        user.filter(|user| user.removed_at_ms.is_none() && user.account_closed_at_ms.is_none())
+    else {
         app.hasher
             .verify(password.to_string(), app.dummy_hash.clone())
             .await?;

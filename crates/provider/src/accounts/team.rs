@@ -32,6 +32,9 @@ pub enum Permission {
     ViewTeam,
     /// Read the account's security log (owner only).
     ReadAuditLog,
+    /// Change members' roles, set the security policy, close the account
+    /// (owner only).
+    ManageAccount,
 }
 
 impl Role {
@@ -57,7 +60,9 @@ impl Role {
     /// The permission table (docs/permissions.md).
     pub fn may(self, permission: Permission) -> bool {
         match permission {
-            Permission::ManageTeam | Permission::ReadAuditLog => self == Self::Owner,
+            Permission::ManageTeam | Permission::ReadAuditLog | Permission::ManageAccount => {
+                self == Self::Owner
+            }
             Permission::ViewTeam => matches!(self, Self::Owner | Self::Admin),
         }
     }
@@ -270,6 +275,56 @@ pub async fn remove(
     Ok(())
 }
 
+/// Gives a member of the caller's account another role (owner only). The
+/// owner's own role cannot change and nobody can be made owner: there is
+/// one owner. Another account's member is "not found". The new role takes
+/// effect on the member's next request, API keys included.
+pub async fn change_role(
+    app: &AppState,
+    current: &Current,
+    user_id: &str,
+    raw_role: &str,
+    client: &Client,
+) -> Result<MemberView, Failure> {
+    require(current, Permission::ManageAccount)?;
+    let role = Role::parse(raw_role)?;
+    if role == Role::Owner {
+        return Err(Problem::InvalidRole.into());
+    }
+    let now = now_ms();
+    let mut tx = app.db.begin().await?;
+    let member = user_by_id(&mut tx, user_id)
+        .await?
+        .filter(|member| {
+            member.account_id == current.user.account_id && member.removed_at_ms.is_none()
+        })
+        .ok_or(Problem::NotFound)?;
+    if member.role == Role::Owner.as_str() {
+        return Err(Problem::OwnerRoleFixed.into());
+    }
+    if member.role != role.as_str() {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(&member.id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = json!({ "member": member.id, "from": member.role, "to": role.as_str() });
+        let event = Event {
+            ip: Some(&client.ip),
+            ..credentials::event(&current.user, "member.role_changed", detail)
+        };
+        audit::record(&mut tx, event, now).await?;
+    }
+    tx.commit().await?;
+    Ok(MemberView {
+        two_factor_enabled: member.two_factor_enabled(),
+        user_id: member.id,
+        email: member.email,
+        display_name: member.display_name,
+        role: role.as_str().to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,7 +334,9 @@ mod tests {
         for role in [Role::Admin, Role::Finance, Role::Viewer] {
             assert!(!role.may(Permission::ManageTeam), "{role:?}");
             assert!(!role.may(Permission::ReadAuditLog), "{role:?}");
+            assert!(!role.may(Permission::ManageAccount), "{role:?}");
         }
+        assert!(Role::Owner.may(Permission::ManageAccount));
         assert!(
             Role::Owner.may(Permission::ManageTeam) && Role::Owner.may(Permission::ReadAuditLog)
         );

@@ -283,12 +283,13 @@ impl Connector {
                 .headers()
                 .get("x-amzn-ratelimit-limit")
                 .and_then(|value| value.to_str().ok())
-                .and_then(milli_requests_per_s);
+                .and_then(micro_requests_per_s);
             let body: Value = response.json().await.unwrap_or(Value::Null);
             match status {
                 200..=299 => return Ok(body),
                 429 => {
-                    let wait_ms = rate.map_or(1_000, |milli| 1_000_000 / milli.max(1));
+                    // One request's worth of the rate: 1 / rate seconds.
+                    let wait_ms = rate.map_or(1_000, |micro| 1_000_000_000_u64.div_ceil(micro));
                     if wait_ms > self.settings.max_rate_limit_wait_ms || attempt == self.attempts()
                     {
                         return Err(ConnectorError::RateLimited {
@@ -309,14 +310,14 @@ impl Connector {
     }
 }
 
-/// `x-amzn-RateLimit-Limit` (`"0.016"`, `"2"`, `"0.5"`) in thousandths of a
+/// `x-amzn-RateLimit-Limit` (`"0.0167"`, `"2"`, `"0.5"`) in millionths of a
 /// request per second, read as a decimal so no float is involved.
-pub fn milli_requests_per_s(header: &str) -> Option<u64> {
+pub fn micro_requests_per_s(header: &str) -> Option<u64> {
     let (whole, fraction) = header.trim().split_once('.').unwrap_or((header.trim(), ""));
     let whole: u64 = whole.parse().ok()?;
-    let fraction: String = fraction.chars().chain("000".chars()).take(3).collect();
+    let fraction: String = fraction.chars().chain("000000".chars()).take(6).collect();
     let fraction: u64 = fraction.parse().ok()?;
-    Some(whole * 1_000 + fraction).filter(|milli| *milli > 0)
+    Some(whole * 1_000_000 + fraction).filter(|micro| *micro > 0)
 }
 
 fn sp_api_message(body: &Value) -> String {
@@ -332,10 +333,11 @@ mod tests {
 
     #[test]
     fn the_rate_limit_header_is_read_exactly() {
-        assert_eq!(milli_requests_per_s("0.016"), Some(16));
-        assert_eq!(milli_requests_per_s("0.5"), Some(500));
-        assert_eq!(milli_requests_per_s("2"), Some(2_000));
-        assert_eq!(milli_requests_per_s("0"), None);
-        assert_eq!(milli_requests_per_s("fast"), None);
+        assert_eq!(micro_requests_per_s("0.016"), Some(16_000));
+        assert_eq!(micro_requests_per_s("0.0167"), Some(16_700));
+        assert_eq!(micro_requests_per_s("0.5"), Some(500_000));
+        assert_eq!(micro_requests_per_s("2"), Some(2_000_000));
+        assert_eq!(micro_requests_per_s("0"), None);
+        assert_eq!(micro_requests_per_s("fast"), None);
     }
 }

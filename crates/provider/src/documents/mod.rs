@@ -142,13 +142,8 @@ impl From<Refusal> for KycProblem {
 
 /// Who reads a document, for the audit log.
 pub enum Reader<'a> {
-    Seller {
-        account_id: &'a str,
-        user_id: &'a str,
-    },
-    Operator {
-        operator_id: &'a str,
-    },
+    Seller { user_id: &'a str },
+    Operator { operator_id: &'a str },
 }
 
 impl DocumentStore {
@@ -287,7 +282,7 @@ impl DocumentStore {
         let media_type = MediaType::from_mime(&info.media_type)
             .ok_or_else(|| Fault::internal("stored media type"))?;
         let (user_id, operator_id) = match reader {
-            Reader::Seller { user_id, .. } => (Some(user_id), None),
+            Reader::Seller { user_id } => (Some(user_id), None),
             Reader::Operator { operator_id } => (None, Some(operator_id)),
         };
         let mut tx = db.begin().await?;

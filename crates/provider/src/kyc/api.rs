@@ -203,7 +203,6 @@ async fn document_content(
             .await?
             .ok_or(Problem::NotFound)?;
         let reader = Reader::Seller {
-            account_id: &current.user.account_id,
             user_id: &current.user.id,
         };
         app.documents

@@ -253,6 +253,23 @@ fn state_text(state: BindingState, lang: Lang) -> &'static str {
     }
 }
 
+/// For an account without a store: which marketplace the store is in.
+fn marketplace_choice(account: &ReceivingAccount, lang: Lang) -> Markup {
+    html! {
+        @if account.store.is_none() {
+            label { (lang.pick("站点", "Marketplace"))
+                select name="marketplace_id" {
+                    @for marketplace in Marketplace::all() {
+                        @if marketplace.currency() == account.currency {
+                            option value=(marketplace.id()) { (marketplace.country_name()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn binding_section(
     app: &AppState,
     account: &ReceivingAccount,
@@ -278,17 +295,7 @@ fn binding_section(
         }
         form method="post" action={ (base) "/authorize" } {
             input type="hidden" name="csrf" value=(csrf);
-            @if account.store.is_none() {
-                label { (lang.pick("站点", "Marketplace"))
-                    select name="marketplace_id" {
-                        @for marketplace in Marketplace::all() {
-                            @if marketplace.currency() == account.currency {
-                                option value=(marketplace.id()) { (marketplace.country_name()) }
-                            }
-                        }
-                    }
-                }
-            }
+            (marketplace_choice(account, lang))
             button type="submit" { (lang.pick("授权", "Authorize")) }
         }
         @if binding.is_some_and(|binding| binding.refresh_token_sealed.is_some()) {
@@ -305,6 +312,7 @@ fn binding_section(
                 summary { (lang.pick("用卖家编号和 MWS 授权令牌绑定（旧方式）", "Bind with Seller ID and MWS auth token (legacy)")) }
                 form method="post" action={ (base) "/mws" } {
                     input type="hidden" name="csrf" value=(csrf);
+                    (marketplace_choice(account, lang))
                     label { (lang.pick("卖家编号", "Seller ID")) input name="seller_id" autocomplete="off"; }
                     label { (lang.pick("MWS 授权令牌", "MWS auth token")) input name="mws_auth_token" autocomplete="off"; }
                     button type="submit" { (lang.pick("验证并绑定", "Verify and bind")) }
@@ -427,6 +435,7 @@ struct MwsForm {
     csrf: String,
     seller_id: String,
     mws_auth_token: String,
+    marketplace_id: Option<String>,
 }
 
 async fn mws_submit(
@@ -447,7 +456,7 @@ async fn mws_submit(
     let request = MwsRequest {
         seller_id: form.seller_id,
         mws_auth_token: form.mws_auth_token,
-        marketplace_id: None,
+        marketplace_id: form.marketplace_id,
     };
     match binding::bind_with_mws(&app, &current, &id, &request).await {
         Ok(_) => see_other(&format!("/receiving-accounts/{id}")),

@@ -40,6 +40,7 @@ pub enum StoreProblem {
     MarketplaceRefused(String),
     NoStoreLinked,
     NoOpenSettlement,
+    ConnectorNotConfigured,
 }
 
 impl StoreProblem {
@@ -47,9 +48,9 @@ impl StoreProblem {
         match self {
             Self::KycRequired => StatusCode::FORBIDDEN,
             Self::StoreAlreadyHasAccount => StatusCode::CONFLICT,
-            Self::ProgrammeExhausted | Self::MarketplaceUnavailable => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::ProgrammeExhausted
+            | Self::MarketplaceUnavailable
+            | Self::ConnectorNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
             Self::MarketplaceBusy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::SignatureMissing | Self::SignatureInvalid => StatusCode::UNAUTHORIZED,
             Self::MwsRetired
@@ -88,6 +89,7 @@ impl StoreProblem {
             Self::MarketplaceRefused(_) => "marketplace_refused",
             Self::NoStoreLinked => "no_store_linked",
             Self::NoOpenSettlement => "no_open_settlement",
+            Self::ConnectorNotConfigured => "connector_not_configured",
         }
     }
 
@@ -204,6 +206,10 @@ impl StoreProblem {
                 Lang::ZhCn => format!("亚马逊拒绝了请求：{detail}"),
                 Lang::En => format!("Amazon refused the request: {detail}"),
             },
+            Self::ConnectorNotConfigured => fixed(
+                "Ferry 尚未在该平台登记授权应用，暂时无法授权，请联系客服。",
+                "Ferry's app is not registered with this marketplace yet, so authorization is not available; please contact support.",
+            ),
             Self::NoOpenSettlement => fixed(
                 "亚马逊尚未返回该店铺在此币种的当前结算周期，暂时无法计算安全窗口。",
                 "Amazon has not reported an open settlement period for this store in this currency yet, so the safe window cannot be worked out.",

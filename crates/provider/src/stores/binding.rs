@@ -180,7 +180,7 @@ pub async fn start_oauth(
     let marketplace = marketplace_for(&account, marketplace_id)?;
     let settings = &app.collection.connector.settings;
     if settings.application_id.is_empty() {
-        return Err(StoreProblem::MarketplaceUnavailable.into());
+        return Err(StoreProblem::ConnectorNotConfigured.into());
     }
     let base = seller_central_base(app, marketplace).ok_or(StoreProblem::UnknownMarketplace)?;
     let state = tokens::generate();

@@ -15,7 +15,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Uri};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 pub fn routes(state: AppState) -> Router {
@@ -55,20 +55,24 @@ async fn remember_language(request: Request, next: Next) -> Response {
     response
 }
 
-/// The session, if the browser has a live one.
+/// The session, if the browser has a live one. A member whom the account's
+/// policy requires to enrol in two-factor is sent to the security page from
+/// everywhere but the enrolment and sign-out.
 pub struct MaybeSignedIn(pub Option<Current>);
 
 impl FromRequestParts<AppState> for MaybeSignedIn {
-    type Rejection = std::convert::Infallible;
+    type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        app: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
         let Some(token) = session_token(&parts.headers) else {
             return Ok(Self(None));
         };
         match sessions::current(app, &token).await {
+            Ok(Some(current))
+                if current.user.must_enrol_two_factor() && !allowed_before_enrolment(parts) =>
+            {
+                Err(axum::response::Redirect::to("/security").into_response())
+            }
             Ok(current) => Ok(Self(current)),
             Err(failure) => {
                 tracing::error!(?failure, "cannot read the session");
@@ -76,6 +80,16 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
             }
         }
     }
+}
+
+fn allowed_before_enrolment(parts: &Parts) -> bool {
+    matches!(
+        (parts.method.as_str(), parts.uri.path()),
+        ("GET", "/security")
+            | ("POST", "/security/two-factor")
+            | ("POST", "/security/two-factor/confirm")
+            | ("POST", "/sign-out")
+    )
 }
 
 /// What every page needs to render its frame.

@@ -5,9 +5,10 @@
 use super::csrf::{self, FormToken};
 use super::{Frame, MaybeSignedIn, layout};
 use crate::accounts::api::{ClientInfo, clear_session_cookie, session_cookie, session_token};
+use crate::accounts::policy::{self, SecurityPolicy};
 use crate::accounts::registration::{self, RegistrationRequest};
 use crate::accounts::sessions::{self, Current, SignIn};
-use crate::accounts::{api_keys, credentials, team, two_factor};
+use crate::accounts::{api_keys, closure, credentials, team, two_factor};
 use crate::app::{AppState, now_ms};
 use crate::error::{Failure, Problem};
 use crate::i18n::Lang;
@@ -53,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/team/invitations", post(invite_submit))
         .route("/team/members/{id}/remove", post(remove_member_submit))
         .route("/sign-out", post(sign_out_submit))
+        .route("/team/members/{id}/role", post(change_role_submit))
+        .route("/security/policy", post(policy_submit))
+        .route("/security/close", post(close_submit))
+        .route(METER_SCRIPT_PATH, get(meter_script))
 }
 
 /// What a page handler has to hand.
@@ -191,8 +196,9 @@ fn register_form(page: &Page<'_>, token: &str, form: &RegisterForm, error: Optio
             label { (lang.pick("电子邮箱", "E-mail")) input type="email" name="email" required autocomplete="email" value=(form.email); }
             label {
                 (lang.pick("密码（12 到 128 个字符，建议使用几个不相关的词）", "Password (12 to 128 characters; several unrelated words work well)"))
-                input type="password" name="password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password";
+                input type="password" name="password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password" data-strength-meter="password-meter";
             }
+            (strength_meter(lang, "password-meter", &[]))
             label {
                 (lang.pick("账户类型", "Account kind"))
                 select name="account_kind" {
@@ -646,7 +652,8 @@ fn reset_form(lang: Lang, token: &str, reset_token: &str, error: Option<&str>) -
         form method="post" action="/reset-password" {
             (hidden_token(token))
             input type="hidden" name="token" value=(reset_token);
-            label { (lang.pick("新密码（12 到 128 个字符）", "New password (12 to 128 characters)")) input type="password" name="new_password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password"; }
+            label { (lang.pick("新密码（12 到 128 个字符）", "New password (12 to 128 characters)")) input type="password" name="new_password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password" data-strength-meter="password-meter"; }
+            (strength_meter(lang, "password-meter", &[]))
             button type="submit" { (lang.pick("设置新密码", "Set the new password")) }
         }
     }
@@ -872,6 +879,9 @@ async fn security_render(
     let lang = page.lang;
     let sessions = sessions::list(page.app, current).await.unwrap_or_default();
     let keys = api_keys::list(page.app, current).await.unwrap_or_default();
+    // Only the owner may read the policy; for everyone else there is none
+    // to show, nor the closing form.
+    let account_policy = policy::read(page.app, current).await.ok();
     page.render(status, page.t("安全设置", "Security"), |token| {
         html! {
             @if let Some((is_error, text)) = &message {
@@ -882,7 +892,8 @@ async fn security_render(
             form method="post" action="/security/password" {
                 (hidden_token(token))
                 label { (lang.pick("当前密码", "Current password")) input type="password" name="current_password" required autocomplete="current-password"; }
-                label { (lang.pick("新密码（12 到 128 个字符）", "New password (12 to 128 characters)")) input type="password" name="new_password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password"; }
+                label { (lang.pick("新密码（12 到 128 个字符）", "New password (12 to 128 characters)")) input type="password" name="new_password" required minlength=(MIN_CHARS) maxlength=(MAX_CHARS) autocomplete="new-password" data-strength-meter="password-meter"; }
+                (strength_meter(lang, "password-meter", &credentials::user_inputs(&current.user)))
                 button type="submit" { (lang.pick("更改密码", "Change password")) }
             }
             h2 { (lang.pick("两步验证", "Two-factor authentication")) }
@@ -926,6 +937,9 @@ async fn security_render(
                         }
                     }
                 }
+            }
+            @if let Some(account_policy) = account_policy {
+                (owner_sections(lang, token, current, account_policy))
             }
         }
     })
@@ -1306,6 +1320,15 @@ async fn team_render(
                         td { @if member.two_factor_enabled { "✓" } @else { "–" } }
                         td {
                             @if manages && member.role != "owner" {
+                                form method="post" action=(format!("/team/members/{}/role", member.user_id)) {
+                                    (hidden_token(token))
+                                    select name="role" aria-label=(lang.pick("新角色", "New role")) {
+                                        option value="admin" selected[member.role == "admin"] { (lang.pick("管理员", "Admin")) }
+                                        option value="finance" selected[member.role == "finance"] { (lang.pick("财务", "Finance")) }
+                                        option value="viewer" selected[member.role == "viewer"] { (lang.pick("只读", "Viewer")) }
+                                    }
+                                    button type="submit" { (lang.pick("更改角色", "Change role")) }
+                                }
                                 form method="post" action=(format!("/team/members/{}/remove", member.user_id)) { (hidden_token(token)) button type="submit" { (lang.pick("移除", "Remove")) } }
                             }
                         }
@@ -1425,6 +1448,254 @@ async fn remove_member_submit(
     };
     match run.await {
         Ok(()) => see_other("/team"),
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            team_render(&page, &current, status, Some((true, message))).await
+        }
+    }
+}
+
+// ---- password strength meter ----
+
+const METER_SCRIPT_PATH: &str = "/assets/password-meter.js";
+
+/// Progressive enhancement: without JavaScript the meter stays hidden and
+/// the form works as before; the server's check on submit decides.
+const METER_SCRIPT: &str = r#"// Ferry password strength meter. The server decides on submit; this only
+// shows its verdict early. The password goes to our own API, nowhere else.
+(function () {
+  var lang = document.documentElement.lang || "zh-CN";
+  document.querySelectorAll("input[data-strength-meter]").forEach(function (input) {
+    var meter = document.getElementById(input.dataset.strengthMeter);
+    var reason = document.getElementById(input.dataset.strengthMeter + "-reason");
+    if (!meter) { return; }
+    meter.hidden = false;
+    var timer = null;
+    var latest = 0;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var asked = ++latest;
+        if (!input.value) {
+          meter.value = 0;
+          if (reason) { reason.textContent = ""; }
+          return;
+        }
+        var words = (meter.dataset.userInputs || "").split("\n").filter(Boolean);
+        ["email", "display_name"].forEach(function (name) {
+          var field = input.form && input.form.elements[name];
+          if (field && field.value) { words.push(field.value); }
+        });
+        fetch("/api/v1/password-strength?lang=" + encodeURIComponent(lang), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          credentials: "same-origin",
+          body: JSON.stringify({ password: input.value, user_inputs: words })
+        }).then(function (response) {
+          return response.ok ? response.json() : null;
+        }).then(function (verdict) {
+          if (!verdict || asked !== latest) { return; }
+          meter.value = verdict.score;
+          if (reason) { reason.textContent = verdict.reason; }
+        }).catch(function () {});
+      }, 300);
+    });
+  });
+})();
+"#;
+
+async fn meter_script() -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        METER_SCRIPT,
+    )
+        .into_response()
+}
+
+/// The meter for the password input whose `data-strength-meter` is `id`;
+/// `user_inputs` are the signed-in user's own words (e-mail, name).
+fn strength_meter(lang: Lang, id: &str, user_inputs: &[&str]) -> Markup {
+    html! {
+        meter id=(id) min="0" max="4" low="2" high="3" optimum="4" value="0" hidden
+            data-user-inputs=(user_inputs.join("\n"))
+            aria-label=(lang.pick("密码强度", "Password strength")) {}
+        p id=(format!("{id}-reason")) aria-live="polite" {}
+        script src=(METER_SCRIPT_PATH) defer {}
+    }
+}
+
+// ---- owner-only: roles, security policy, closing the account ----
+
+fn owner_sections(
+    lang: Lang,
+    token: &str,
+    current: &Current,
+    account_policy: SecurityPolicy,
+) -> Markup {
+    html! {
+        h2 { (lang.pick("账户安全策略", "Account security policy")) }
+        form method="post" action="/security/policy" {
+            (hidden_token(token))
+            label {
+                input type="checkbox" name="require_two_factor_for_members" value="on" checked[account_policy.require_two_factor_for_members];
+                (lang.pick("要求所有成员启用两步验证（未启用的成员只能设置两步验证或退出登录）", "Require two-factor authentication for every member (members without it can only set it up or sign out)"))
+            }
+            button type="submit" { (lang.pick("保存策略", "Save the policy")) }
+        }
+        h2 { (lang.pick("关闭账户", "Close the account")) }
+        p { (lang.pick("关闭后所有成员都无法登录，所有 API 密钥失效。账户中仍有资金时不能关闭。", "After closing, no member can sign in and every API key stops working. An account that still holds money cannot be closed.")) }
+        form method="post" action="/security/close" {
+            (hidden_token(token))
+            label { (lang.pick("密码", "Password")) input type="password" name="password" required autocomplete="current-password"; }
+            @if current.user.two_factor_enabled() {
+                label { (lang.pick("两步验证码", "Two-factor code")) input type="text" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
+            }
+            button type="submit" { (lang.pick("永久关闭账户", "Close the account for good")) }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PolicyForm {
+    csrf: String,
+    /// A checkbox: present ("on") when ticked, absent otherwise.
+    require_two_factor_for_members: Option<String>,
+}
+
+async fn policy_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    form: Result<Form<PolicyForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/security");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        let wanted = SecurityPolicy {
+            require_two_factor_for_members: form.require_two_factor_for_members.is_some(),
+        };
+        policy::update(&app, &current, wanted, &client).await
+    };
+    match run.await {
+        Ok(_) => {
+            let saved = page.t("安全策略已保存。", "The security policy is saved.");
+            security_render(
+                &page,
+                &current,
+                StatusCode::OK,
+                Some((false, saved.to_string())),
+                None,
+            )
+            .await
+        }
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            security_render(&page, &current, status, Some((true, message)), None).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CloseForm {
+    csrf: String,
+    password: String,
+    code: String,
+}
+
+async fn close_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    form: Result<Form<CloseForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/security");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        closure::close(&app, &current, &form.password, &form.code, &client).await
+    };
+    match run.await {
+        Ok(()) => {
+            let mut response = see_other("/");
+            if let Ok(cookie) = clear_session_cookie(&app).parse() {
+                response.headers_mut().append(SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(failure) => {
+            let (status, message) = page.error_message(failure);
+            security_render(&page, &current, status, Some((true, message)), None).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RoleForm {
+    csrf: String,
+    role: String,
+}
+
+async fn change_role_submit(
+    State(app): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
+    MaybeSignedIn(current): MaybeSignedIn,
+    Path(id): Path<String>,
+    form: Result<Form<RoleForm>, FormRejection>,
+) -> Response {
+    let Some(current) = current else {
+        return see_other("/sign-in");
+    };
+    let uri = Uri::from_static("/team");
+    let page = Page {
+        app: &app,
+        lang,
+        uri: &uri,
+        headers: &headers,
+        current: Some(&current),
+    };
+    let run = async {
+        let form = form_or_problem(form)?;
+        page.check(&form.csrf)?;
+        team::change_role(&app, &current, &id, &form.role, &client).await
+    };
+    match run.await {
+        Ok(_) => see_other("/team"),
         Err(failure) => {
             let (status, message) = page.error_message(failure);
             team_render(&page, &current, status, Some((true, message))).await

@@ -252,3 +252,18 @@ async fn rotating_the_master_key_rewraps_data_keys_without_touching_the_files() 
         .unwrap();
     assert_eq!(bytes, original);
 }
+
+#[tokio::test]
+async fn the_upload_is_documented_as_a_multipart_file() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let body = &doc["paths"]["/api/v1/kyc/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
+        ["schema"];
+    assert_eq!(body["properties"]["file"]["format"], "binary", "{body}");
+    assert_eq!(body["required"], serde_json::json!(["file"]));
+    let rejection = &doc["paths"]["/api/v1/ops/cases/{id}/rejection"]["post"];
+    let reasons =
+        &rejection["requestBody"]["content"]["application/json"]["schema"]["properties"]["reasons"];
+    assert_eq!(reasons["type"], "array");
+    assert!(rejection["security"][0]["operator_session"].is_array());
+}

@@ -103,6 +103,13 @@ async fn an_individual_is_verified_after_an_action_request_and_the_name_is_fixed
     let case_id = submitted["id"].as_str().unwrap();
     assert_eq!(queue["cases"][0]["id"], case_id);
     assert_eq!(queue["cases"][0]["overdue"], false);
+    // Past its due date, the queue marks it.
+    sqlx::query("UPDATE kyc_cases SET due_at_ms = 1")
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    let late = get_json(&ops, app.url("/api/v1/ops/cases")).await;
+    assert_eq!(late["cases"][0]["overdue"], true);
     let early_approval = ops_post(
         &ops,
         &app,

@@ -40,6 +40,7 @@ async fn every_documented_route_is_served() {
             "GET" => app.client.get(url),
             "POST" => app.client.post(url).json(&serde_json::json!({})),
             "DELETE" => app.client.delete(url),
+            "PATCH" => app.client.patch(url).json(&serde_json::json!({})),
             other => panic!("undocumented method {other}"),
         };
         let status = request.send().await.unwrap().status().as_u16();

@@ -5,6 +5,8 @@
 //! signing secret. Both talk only HTTP.
 
 use crate::helpers::{PASSWORD, Sandbox, TestApp, spawn_app_with, spawn_marketplace};
+use crate::kyc_support::{post as kyc_post, upload_ok};
+use crate::ops_support::{operator, ops_post};
 use ferry_platform::Secret;
 use ferry_provider::connector::{ConnectorSettings, sandbox};
 use ferry_provider::receiving::RegisteredMarketplace;
@@ -83,36 +85,45 @@ pub async fn world_with(adjust: impl FnOnce(&mut ferry_provider::Settings)) -> W
     }
 }
 
-/// The approved identity a KYC case leaves behind. Operators approve cases
-/// in the ops console, which has no HTTP interface yet; until it does, the
-/// row an approval writes is written here.
-pub async fn approve_kyc(app: &TestApp, email: &str) {
-    let account_id: String = sqlx::query_scalar("SELECT account_id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.reader())
+/// Real-name verification through the KYC API and an operator's approval
+/// in the ops API: a company whose English name is [`LEGAL_NAME_EN`].
+pub async fn approve_kyc(app: &TestApp, client: &reqwest::Client) {
+    let mut documents = Vec::new();
+    for seed in 40..44 {
+        documents.push(upload_ok(app, client, seed).await);
+    }
+    let form = json!({
+        "registered_name_zh": LEGAL_NAME_ZH,
+        "english_name": LEGAL_NAME_EN,
+        "org_code": "60003734-1",
+        "licence_number": "440301012345678",
+        "org_code_certificate": documents[0],
+        "business_licence": documents[1],
+        "legal_rep_name": "李娜",
+        "legal_rep_resident_id": "110102199101010078",
+        "legal_rep_id_card_front": documents[2],
+        "legal_rep_id_card_back": documents[3],
+        "beneficial_owners": [{ "name": "王芳", "resident_id": "412723199010050012", "share_percent": 60 }],
+    });
+    let saved = kyc_post(client, app, "/api/v1/kyc/case", &form).await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let submitted: Value = kyc_post(client, app, "/api/v1/kyc/case/submission", &json!({}))
+        .await
+        .json()
         .await
         .unwrap();
-    let case_id = format!("kyc_{account_id}");
-    sqlx::query(
-        "INSERT INTO kyc_cases (id, account_id, kind, state, form, revision, created_at_ms, updated_at_ms) \
-         VALUES ($1, $2, 'company', 'approved', '{}', 1, 0, 0)",
-    )
-    .bind(&case_id)
-    .bind(&account_id)
-    .execute(app.db.writer())
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO kyc_verified_identities (account_id, case_id, kind, legal_name_zh, legal_name_en, \
-         registration_number, verified_at_ms) VALUES ($1, $2, 'company', $3, $4, '91440300MA5FXXXX0X', 0)",
-    )
-    .bind(&account_id)
-    .bind(&case_id)
-    .bind(LEGAL_NAME_ZH)
-    .bind(LEGAL_NAME_EN)
-    .execute(app.db.writer())
-    .await
-    .unwrap();
+    let case_id = submitted["id"].as_str().unwrap();
+    let (ops, _) = operator(app, "reviewer@ferry.example").await;
+    for step in ["claim", "approval"] {
+        let done = ops_post(
+            &ops,
+            app,
+            &format!("/api/v1/ops/cases/{case_id}/{step}"),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(done.status(), 200, "{step}: {}", done.text().await.unwrap());
+    }
 }
 
 pub fn totp(secret: &str, step: u64) -> String {
@@ -181,7 +192,7 @@ pub async fn ferry_seller_with_secret(world: &World, email: &str) -> (reqwest::C
         .await
         .unwrap();
     assert_eq!(confirmed.status(), 200);
-    approve_kyc(app, email).await;
+    approve_kyc(app, &client).await;
     (client, secret)
 }
 

@@ -228,3 +228,48 @@ async fn against_a_marketplace_without_mws_only_oauth_is_offered() {
         .unwrap();
     assert!(page.contains("Authorize") && !page.contains("MWS auth token (legacy)"));
 }
+
+#[tokio::test]
+async fn the_page_form_links_a_store_to_an_account_opened_without_one() {
+    let world = world().await;
+    let client = ferry_seller(&world, "ye@example.cn").await;
+    let store = sandbox_seller(&world, "ye", LEGAL_NAME_EN).await;
+    let account: Value = open_account(&world, &client, &json!({ "currency": "USD" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = account["id"].as_str().unwrap();
+    let token = authorize_developer(&world, &store, &world.developer_id).await;
+    let page = client
+        .get(world.ferry.url(&format!("/receiving-accounts/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let bound = client
+        .post(world.ferry.url(&format!("/receiving-accounts/{id}/mws")))
+        .form(&[
+            ("csrf", crate::stores_oauth::csrf_of(&page).as_str()),
+            ("marketplace_id", US),
+            ("seller_id", store.seller_id.as_str()),
+            ("mws_auth_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bound.status(), 303);
+    let account: Value = client
+        .get(world.ferry.url(&format!("/api/v1/receiving-accounts/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["store"]["seller_id"], store.seller_id.as_str());
+    assert_eq!(account["store"]["marketplace_id"], US);
+    assert_eq!(account["binding"]["state"], "authorized");
+}

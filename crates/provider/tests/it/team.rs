@@ -1,11 +1,11 @@
 use crate::helpers::{PASSWORD, TestApp, error_of, new_client, spawn_app};
 use serde_json::{Value, json};
 
-const MEMBER_PASSWORD: &str = "copper kettle 河流 midnight";
+pub const MEMBER_PASSWORD: &str = "copper kettle 河流 midnight";
 
 /// The owner (signed in on `app.client`) invites `email` as `role`, and
 /// the invitee accepts; returns the invitee's signed-in client.
-async fn add_member(app: &TestApp, email: &str, role: &str) -> reqwest::Client {
+pub async fn add_member(app: &TestApp, email: &str, role: &str) -> reqwest::Client {
     let invited = app
         .post_json(
             "/api/v1/team/invitations",

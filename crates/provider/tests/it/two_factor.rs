@@ -2,7 +2,7 @@ use crate::helpers::{PASSWORD, TestApp, error_of, new_client, spawn_app};
 use serde_json::{Value, json};
 use totp_rs::{Builder, Secret};
 
-fn code(secret: &str, step: u64) -> String {
+pub fn code(secret: &str, step: u64) -> String {
     Builder::new()
         .with_secret(Secret::try_from_base32(secret).unwrap())
         .with_account_name("test")
@@ -14,7 +14,7 @@ fn code(secret: &str, step: u64) -> String {
 
 /// The current 30-second step, after waiting out the last two seconds of a
 /// step so that a test's requests all fall in the same one.
-async fn settled_step() -> u64 {
+pub async fn settled_step() -> u64 {
     let now = || {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -28,7 +28,7 @@ async fn settled_step() -> u64 {
 
 /// Signs in, enrols and confirms with the previous step's code; returns the
 /// secret, the recovery codes and the step confirmed.
-async fn enable(app: &TestApp, email: &str) -> (String, Vec<String>, u64) {
+pub async fn enable(app: &TestApp, email: &str) -> (String, Vec<String>, u64) {
     app.register_and_activate(email).await;
     app.sign_in(&app.client, email, PASSWORD).await;
     let enrollment: Value = app
