@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod migrate;
 mod ops;
+mod sandbox_link;
 mod serve;
 
 use clap::{Parser, Subcommand};

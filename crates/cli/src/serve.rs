@@ -2,6 +2,7 @@
 //! (the provider) and `ferry marketplace serve` (the sandbox).
 
 use crate::config::FerryConfig;
+use crate::sandbox_link;
 use clap::Args;
 use ferry_platform::http::shutdown_signal;
 use ferry_platform::service::BoundService;
@@ -26,24 +27,45 @@ pub struct UpArgs {
 
 pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
     let data_dir = args.data_dir.display().to_string();
-    config.provider.listen = format!("{}:{}", args.host, args.provider_port);
+    std::fs::create_dir_all(&args.data_dir)?;
+    // The provider's address goes into the OAuth redirect registered at the
+    // sandbox, so it must be known before the provider starts.
+    let provider_port = match args.provider_port {
+        0 => sandbox_link::free_port(&args.host)?,
+        port => port,
+    };
+    let provider_url = format!("http://{}:{provider_port}", args.host);
+    config.provider.listen = format!("{}:{provider_port}", args.host);
+    config
+        .provider
+        .public_url
+        .get_or_insert_with(|| provider_url.clone());
     config.provider.database_url = format!("sqlite://{data_dir}/ferry.db");
     config.provider.data_dir = format!("{data_dir}/provider");
     config.marketplace.listen = format!("{}:{}", args.host, args.marketplace_port);
     config.marketplace.database_url = format!("sqlite://{data_dir}/marketplace.db");
     config.marketplace.data_dir = format!("{data_dir}/marketplace");
 
-    let provider = ferry_provider::build(&config.provider).await?;
+    // The sandbox serves first: linking talks to its admin API.
     let marketplace = ferry_marketplace::build(&config.marketplace).await?;
+    let sandbox_url = format!("http://{}", marketplace.local_addr()?);
+    let mut running = Running::new();
+    running.serve(marketplace);
+    let registered_now =
+        sandbox_link::link(&mut config, &args.data_dir, &sandbox_url, &provider_url).await?;
+    let provider = ferry_provider::build(&config.provider).await?;
+    if registered_now {
+        sandbox_link::file_banks(&config, &sandbox_url, &provider_url).await?;
+    }
     println!("Ferry is up. Data folder: {data_dir}");
     announce("Ferry provider (seller portal, API, ops)", &provider)?;
-    announce(
-        "Marketplace sandbox (Seller Central, SP-API, LWA)",
-        &marketplace,
-    )?;
+    println!(
+        "  Marketplace sandbox (Seller Central, SP-API, LWA): {sandbox_url} (sqlite database)"
+    );
     announce_first_operator(&config, &provider).await?;
     println!("Press Ctrl-C to stop.");
-    run_all(vec![provider, marketplace]).await
+    running.serve(provider);
+    running.until_shutdown().await
 }
 
 pub async fn provider(config: FerryConfig) -> anyhow::Result<()> {
@@ -98,24 +120,47 @@ fn announce(title: &str, service: &BoundService) -> anyhow::Result<()> {
 /// Serves every service until SIGINT or SIGTERM, then stops them all
 /// gracefully.
 async fn run_all(services: Vec<BoundService>) -> anyhow::Result<()> {
-    let (stop, stopped) = watch::channel(false);
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut running = Running::new();
     for service in services {
-        let mut stopped = stopped.clone();
-        tasks.spawn(service.run_until(async move {
+        running.serve(service);
+    }
+    running.until_shutdown().await
+}
+
+/// Services being served, and the signal that stops them together.
+struct Running {
+    stop: watch::Sender<bool>,
+    tasks: tokio::task::JoinSet<std::io::Result<()>>,
+}
+
+impl Running {
+    fn new() -> Self {
+        Self {
+            stop: watch::channel(false).0,
+            tasks: tokio::task::JoinSet::new(),
+        }
+    }
+
+    fn serve(&mut self, service: BoundService) {
+        let mut stopped = self.stop.subscribe();
+        self.tasks.spawn(service.run_until(async move {
             drop(stopped.changed().await);
         }));
     }
-    tokio::select! {
-        () = shutdown_signal() => {}
-        Some(result) = tasks.join_next() => {
-            // A service ended on its own: report it and stop the rest.
+
+    /// Waits for SIGINT or SIGTERM (or a service ending on its own), then
+    /// stops the rest and waits for them.
+    async fn until_shutdown(mut self) -> anyhow::Result<()> {
+        tokio::select! {
+            () = shutdown_signal() => {}
+            Some(result) = self.tasks.join_next() => {
+                result??;
+            }
+        }
+        self.stop.send_replace(true);
+        while let Some(result) = self.tasks.join_next().await {
             result??;
         }
+        Ok(())
     }
-    stop.send_replace(true);
-    while let Some(result) = tasks.join_next().await {
-        result??;
-    }
-    Ok(())
 }
