@@ -1,28 +1,103 @@
 //! Seed step 2 in the browser: a seller submits real-name verification in
-//! Chinese with photos of an identity card; an operator, provisioned with a
-//! one-time password, sets up two-factor and approves the case in English.
+//! Chinese with photos of the documents; an operator, provisioned with a
+//! one-time password, sets up two-factor and approves the case — in English
+//! for an individual, in Chinese for a company.
 
 use crate::harness::{Browser, Provider, Seller, jpeg_file, totp_code};
 use thirtyfour::prelude::*;
 
+const PASSWORD: &str = "东风 river lantern 2026 plum";
+
+/// What a seller types and uploads on the verification page.
+struct Submission<'a> {
+    fields: &'a [(&'a str, &'a str)],
+    document_slots: &'a [&'a str],
+    verified_name: &'a str,
+}
+
 #[tokio::test]
 #[ignore = "needs Chromium; run by .ci/run with --ignored"]
-async fn a_seller_submits_verification_and_an_operator_approves_it() {
-    let provider = Provider::start().await;
-    let mut browser = Browser::start("verification").await;
+async fn an_individual_submits_verification_and_an_operator_approves_it_in_english() {
     let seller = Seller {
         email: "zhang.wei@example.com",
-        password: "东风 river lantern 2026 plum",
+        password: PASSWORD,
         kind: "individual",
         display_name: "张伟",
     };
-    provider.register_and_sign_in(&mut browser, &seller).await;
+    let submission = Submission {
+        fields: &[
+            ("legal_name_zh", "张伟"),
+            ("resident_id", "110102199101010078"),
+        ],
+        document_slots: &["id_card_front", "id_card_back"],
+        verified_name: "张伟",
+    };
+    verify_through_the_pages("verification-individual", &seller, &submission, "en").await;
+}
 
+#[tokio::test]
+#[ignore = "needs Chromium; run by .ci/run with --ignored"]
+async fn a_company_submits_verification_and_an_operator_approves_it_in_chinese() {
+    let seller = Seller {
+        email: "finance@shenzhen-example.com",
+        password: PASSWORD,
+        kind: "company",
+        display_name: "深圳市示例贸易有限公司",
+    };
+    let submission = Submission {
+        fields: &[
+            ("registered_name_zh", "深圳市示例贸易有限公司"),
+            ("english_name", "Shenzhen Example Trading Co., Ltd."),
+            ("uscc", "91310115MA1K3BTP2B"),
+            ("legal_rep_name", "李娜"),
+            ("legal_rep_resident_id", "110102199101010078"),
+        ],
+        document_slots: &[
+            "business_licence",
+            "legal_rep_id_card_front",
+            "legal_rep_id_card_back",
+        ],
+        verified_name: "深圳市示例贸易有限公司",
+    };
+    verify_through_the_pages("verification-company", &seller, &submission, "zh-CN").await;
+}
+
+async fn verify_through_the_pages(
+    test_name: &str,
+    seller: &Seller<'_>,
+    submission: &Submission<'_>,
+    operator_lang: &str,
+) {
+    let provider = Provider::start().await;
+    let mut browser = Browser::start(test_name).await;
+    provider.register_and_sign_in(&mut browser, seller).await;
+    submit_verification(&provider, &mut browser, submission).await;
+    approve_as_operator(&provider, &mut browser, seller.display_name, operator_lang).await;
+
+    // The console set the operator's language in this shared browser; the
+    // seller switches back to Chinese.
+    browser
+        .goto(&format!("{}/kyc?lang=zh-CN", provider.url))
+        .await;
+    let verified = browser.text().await;
+    browser.shot("seller-verified").await;
+    assert!(
+        verified.contains("已认证的名称") && verified.contains(submission.verified_name),
+        "{verified}"
+    );
+    browser.close().await;
+}
+
+async fn submit_verification(
+    provider: &Provider,
+    browser: &mut Browser,
+    submission: &Submission<'_>,
+) {
     browser.goto(&format!("{}/kyc", provider.url)).await;
     browser.shot("verification-form").await;
     let photos = tempfile::tempdir().unwrap();
-    for (slot, file) in [("id_card_front", "front.jpg"), ("id_card_back", "back.jpg")] {
-        let path = jpeg_file(photos.path(), file, 1200, 800);
+    for slot in submission.document_slots {
+        let path = jpeg_file(photos.path(), &format!("{slot}.jpg"), 1200, 800);
         let form = format!("//form[.//input[@name='slot' and @value='{slot}']]");
         browser
             .driver
@@ -39,8 +114,9 @@ async fn a_seller_submits_verification_and_an_operator_approves_it() {
             .unwrap();
         browser.click_and_wait(&upload).await;
     }
-    browser.fill("legal_name_zh", "张伟").await;
-    browser.fill("resident_id", "110102199101010078").await;
+    for (name, value) in submission.fields {
+        browser.fill(name, value).await;
+    }
     browser.shot("verification-filled").await;
     let submit = browser
         .driver
@@ -51,16 +127,25 @@ async fn a_seller_submits_verification_and_an_operator_approves_it() {
     let submitted = browser.text().await;
     browser.shot("verification-submitted").await;
     assert!(submitted.contains("已提交，等待审核"), "{submitted}");
+}
 
+async fn approve_as_operator(
+    provider: &Provider,
+    browser: &mut Browser,
+    case_name: &str,
+    lang: &str,
+) {
     let one_time_password = provider.create_operator("reviewer@ferry.example").await;
-    browser.goto(&format!("{}/ops?lang=en", provider.url)).await;
+    browser
+        .goto(&format!("{}/ops?lang={lang}", provider.url))
+        .await;
     browser.fill("email", "reviewer@ferry.example").await;
     browser.fill("password", &one_time_password).await;
     browser.shot("operator-sign-in").await;
     browser.submit_form_with("password").await;
     let start = browser
         .driver
-        .find(By::XPath("//button[contains(., 'Set up two-factor')]"))
+        .find(By::XPath("//form[contains(@action, '/ops/setup')]//button"))
         .await
         .expect("two-factor is mandatory for operators");
     browser.click_and_wait(&start).await;
@@ -81,7 +166,7 @@ async fn a_seller_submits_verification_and_an_operator_approves_it() {
     let queue = browser.text().await;
     browser.shot("review-queue").await;
     assert!(
-        queue.contains("张伟"),
+        queue.contains(case_name),
         "the case waits in the queue: {queue}"
     );
 
@@ -104,17 +189,6 @@ async fn a_seller_submits_verification_and_an_operator_approves_it() {
     }
     let decided = browser.text().await;
     browser.shot("case-approved").await;
+    // The state is shown by its code in both languages.
     assert!(decided.contains("approved"), "{decided}");
-
-    // The operator's console set English in this shared browser; the seller
-    // switches back to Chinese.
-    browser.goto(&format!("{}/kyc?lang=zh-CN", provider.url)).await;
-    let verified = browser.text().await;
-    browser.shot("seller-verified").await;
-    assert!(
-        verified.contains("已认证的名称") && verified.contains("张伟"),
-        "{verified}"
-    );
-
-    browser.close().await;
 }
