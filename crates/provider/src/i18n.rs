@@ -1,6 +1,7 @@
 //! The two languages of the portal and how a request picks one: the `lang`
 //! query parameter, then the `lang` cookie (set when the user switches), then
-//! `Accept-Language`, then Simplified Chinese.
+//! `Accept-Language`, then the signed-in user's stored language, then
+//! Simplified Chinese.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
@@ -74,10 +75,14 @@ fn cookie_lang(parts: &Parts) -> Option<Lang> {
         .and_then(Lang::parse)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = Infallible;
+/// The signed-in user's stored language, put in the request's extensions
+/// by the extractor that recognised them, for [`Lang`] to fall back on.
+#[derive(Debug, Clone, Copy)]
+pub struct UserLanguage(pub Lang);
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+impl Lang {
+    /// The language the request itself asks for, if any.
+    pub fn chosen(parts: &Parts) -> Option<Self> {
         let from_header = || {
             parts
                 .headers
@@ -85,10 +90,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
                 .and_then(|value| value.to_str().ok())
                 .and_then(Lang::from_accept_language)
         };
-        Ok(query_lang(parts)
+        query_lang(parts)
             .or_else(|| cookie_lang(parts))
             .or_else(from_header)
-            .unwrap_or_default())
+    }
+}
+
+/// The request's own choice, then the signed-in user's language (when an
+/// extractor that ran before recognised them), then Simplified Chinese.
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+        let stored = || parts.extensions.get::<UserLanguage>().map(|user| user.0);
+        Ok(Lang::chosen(parts).or_else(stored).unwrap_or_default())
     }
 }
 

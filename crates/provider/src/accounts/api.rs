@@ -6,7 +6,7 @@ use super::{api_keys, closure, credentials, policy, registration, strength, team
 use crate::app::{AppState, now_ms};
 use crate::audit;
 use crate::error::{Failure, Problem};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, UserLanguage};
 use crate::ratelimit::{self, Limit};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
@@ -148,15 +148,27 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     /// An API key (`Authorization: Bearer`) or the session cookie.
+    /// Put it before the handler's `Lang`: it records the user's stored
+    /// language, which `Lang` uses when the request does not choose one.
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        let lang = Lang::from_request_parts(parts, app)
-            .await
-            .unwrap_or_default();
+        let chosen = Lang::chosen(parts);
         let found = match (bearer_key(&parts.headers), session_token(&parts.headers)) {
             (Some(key), _) => api_keys::authenticate(app, &key).await,
             (None, Some(token)) => sessions::current(app, &token).await,
             (None, None) => Ok(None),
         };
+        if let Ok(Some(current)) = &found {
+            parts.extensions.insert(UserLanguage(current.user.language));
+        }
+        let lang = chosen
+            .or_else(|| {
+                found
+                    .as_ref()
+                    .ok()
+                    .and_then(Option::as_ref)
+                    .map(|current| current.user.language)
+            })
+            .unwrap_or_default();
         match found {
             Ok(Some(current))
                 if current.user.password_change_required_at_ms.is_some()
@@ -371,8 +383,8 @@ struct PasswordRequest {
 
 async fn start_two_factor(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -390,9 +402,9 @@ struct CodeRequest {
 
 async fn confirm_two_factor(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -411,9 +423,9 @@ struct DisableRequest {
 
 async fn disable_two_factor(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -426,9 +438,9 @@ async fn disable_two_factor(
 
 async fn regenerate_recovery_codes(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
 ) -> ApiResult {
     let codes = two_factor::regenerate_recovery_codes(&app, &current, &client)
         .await
@@ -460,9 +472,9 @@ async fn me(State(app): State<AppState>, SignedIn(current): SignedIn) -> Json<se
 
 async fn sign_out(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
 ) -> ApiResult {
     sessions::revoke_own(&app, &current, &current.session_id, &client.ip)
         .await
@@ -476,8 +488,8 @@ async fn sign_out(
 
 async fn list_sessions(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
 ) -> ApiResult {
     let sessions = sessions::list(&app, &current)
         .await
@@ -487,9 +499,9 @@ async fn list_sessions(
 
 async fn revoke_session(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     Path(id): Path<String>,
 ) -> ApiResult {
     sessions::revoke_own(&app, &current, &id, &client.ip)
@@ -500,9 +512,9 @@ async fn revoke_session(
 
 async fn revoke_other_sessions(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
 ) -> ApiResult {
     let ended = sessions::revoke_others(&app, &current, &client.ip)
         .await
@@ -518,8 +530,8 @@ struct ChangePasswordRequest {
 
 async fn change_password(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -576,8 +588,8 @@ async fn confirm_reset(
 /// The account's security log, for its owner.
 async fn audit_log(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
 ) -> ApiResult {
     team::require(&current, team::Permission::ReadAuditLog)
         .map_err(|problem| problem.into_api(lang))?;
@@ -598,9 +610,9 @@ struct NewKeyRequest {
 
 async fn create_api_key(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -613,8 +625,8 @@ async fn create_api_key(
 
 async fn list_api_keys(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
 ) -> ApiResult {
     let keys = api_keys::list(&app, &current)
         .await
@@ -624,9 +636,9 @@ async fn list_api_keys(
 
 async fn revoke_api_key(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     Path(id): Path<String>,
 ) -> ApiResult {
     api_keys::revoke(&app, &current, &id, &client)
@@ -643,9 +655,9 @@ struct InviteRequest {
 
 async fn invite_member(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -687,8 +699,8 @@ async fn accept_invitation(
 
 async fn list_members(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
 ) -> ApiResult {
     let members = team::members(&app, &current)
         .await
@@ -698,9 +710,9 @@ async fn list_members(
 
 async fn remove_member(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     Path(id): Path<String>,
 ) -> ApiResult {
     team::remove(&app, &current, &id, &client)
@@ -761,9 +773,9 @@ struct RoleRequest {
 
 async fn change_member_role(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult {
@@ -777,8 +789,8 @@ async fn change_member_role(
 
 async fn read_policy(
     State(app): State<AppState>,
-    lang: Lang,
     SignedIn(current): SignedIn,
+    lang: Lang,
 ) -> ApiResult {
     let policy = policy::read(&app, &current)
         .await
@@ -788,9 +800,9 @@ async fn read_policy(
 
 async fn update_policy(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     body: Bytes,
 ) -> ApiResult {
     let run = async {
@@ -811,9 +823,9 @@ struct CloseRequest {
 
 async fn close_account(
     State(app): State<AppState>,
+    SignedIn(current): SignedIn,
     lang: Lang,
     ClientInfo(client): ClientInfo,
-    SignedIn(current): SignedIn,
     body: Bytes,
 ) -> ApiResult {
     let run = async {

@@ -117,8 +117,9 @@ pub async fn consume(
     Ok(row.try_get("user_id")?)
 }
 
-/// Sends a reset link when the address belongs to an activated user and
-/// none was sent within the resend interval. Says nothing either way.
+/// Sends a reset link when the address belongs to an activated user whose
+/// login is alive (not removed, account not closed) and none was sent within
+/// the resend interval. Says nothing either way.
 pub async fn request_reset(app: &AppState, raw_email: &str) -> Result<(), Failure> {
     let email = Email::parse(raw_email)?;
     let now = now_ms();
@@ -127,7 +128,9 @@ pub async fn request_reset(app: &AppState, raw_email: &str) -> Result<(), Failur
         return Ok(());
     };
     let throttle_from = now - app.security.email_resend_interval_secs * 1000;
+    let login_dead = user.removed_at_ms.is_some() || user.account_closed_at_ms.is_some();
     if user.activated_at_ms.is_none()
+        || login_dead
         || issued_since(&mut tx, &user.id, Purpose::PasswordReset, throttle_from).await?
     {
         return Ok(());

@@ -457,6 +457,18 @@ async fn closing_needs_the_owner_the_password_a_code_and_an_empty_wallet() {
         .iter()
         .find(|mail| mail.subject == "您的 Ferry 账户已关闭");
     assert!(mail.is_some(), "{mails:?}");
+    // A dead login gets no reset link either (the answer still says nothing).
+    let reset = app
+        .post_json(
+            "/api/v1/password-resets",
+            &json!({ "email": "closing@example.com" }),
+        )
+        .await;
+    assert_eq!(reset.status(), 202);
+    assert_eq!(
+        app.settled_mails_to("closing@example.com").await.len(),
+        mails.len()
+    );
 }
 
 #[tokio::test]

@@ -404,3 +404,53 @@ async fn under_https_the_session_cookie_is_secure() {
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+#[tokio::test]
+async fn api_errors_use_the_signed_in_user_s_language_unless_the_request_chooses() {
+    let app = spawn_app().await;
+    let registered = app
+        .post_json(
+            "/api/v1/registrations",
+            &json!({ "email": "en-user@example.com", "password": PASSWORD, "account_kind": "individual", "display_name": "Sam Lee", "language": "en" }),
+        )
+        .await;
+    assert_eq!(registered.status(), 202);
+    let mail = app
+        .wait_for_mails("en-user@example.com", 1)
+        .await
+        .pop()
+        .unwrap();
+    let token = mail.token_after("/activate?token=");
+    app.post_json("/api/v1/activations", &json!({ "token": token }))
+        .await;
+    // reqwest sends no Accept-Language: the request chooses nothing.
+    let client = new_client();
+    assert_eq!(
+        app.sign_in(&client, "en-user@example.com", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let missing = |path: &str| client.delete(app.url(path)).send();
+
+    let stored = missing("/api/v1/sessions/ses_unknown").await.unwrap();
+    assert_eq!(error_of(stored).await.2, "Not found.");
+    let by_query = missing("/api/v1/sessions/ses_unknown?lang=zh-CN")
+        .await
+        .unwrap();
+    assert_eq!(error_of(by_query).await.2, "找不到该对象。");
+    let by_header = client
+        .delete(app.url("/api/v1/sessions/ses_unknown"))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(by_header).await.2, "找不到该对象。");
+    // Signed out, there is no stored language: the default applies.
+    let anonymous = new_client()
+        .delete(app.url("/api/v1/sessions/ses_unknown"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(anonymous).await.2, "请先登录（会话可能已过期）。");
+}
