@@ -474,57 +474,6 @@ pub async fn assigned(
     .transpose()
 }
 
-/// Stores the account and makes it the marketplace's one default, starting
-/// the security hold. Returns the new deposit method's id.
-pub async fn set_default(
-    conn: &mut AnyConnection,
-    seller_id: &str,
-    marketplace_id: &str,
-    deposit: &DepositAccount,
-    now_ms: i64,
-) -> Result<String, sqlx::Error> {
-    let id = format!("0h_TU_CUS_{}", uuid::Uuid::new_v4());
-    let account_number = deposit.account.account_number();
-    let (directory_code_type, directory_code) = crate::banks::directory_key(&deposit.account);
-    sqlx::query(
-        "INSERT INTO deposit_methods (deposit_method_id, seller_id, bank_location, country_code, \
-         holder_name, bank_identifier, account_number, account_type, tail, created_at_ms, \
-         directory_code_type, directory_code) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&id)
-    .bind(seller_id)
-    .bind(deposit.account.location().code())
-    .bind(deposit.account.country_code())
-    .bind(&deposit.holder_name)
-    .bind(deposit.account.bank_identifier())
-    .bind(&account_number)
-    .bind(deposit.account.account_type())
-    .bind(tail(&account_number))
-    .bind(now_ms)
-    .bind(directory_code_type)
-    .bind(&directory_code)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM deposit_assignments WHERE seller_id = $1 AND marketplace_id = $2")
-        .bind(seller_id)
-        .bind(marketplace_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO deposit_assignments (seller_id, marketplace_id, deposit_method_id, \
-         assigned_at_ms, hold_until_at_ms) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(seller_id)
-    .bind(marketplace_id)
-    .bind(&id)
-    .bind(now_ms)
-    .bind(now_ms + SECURITY_HOLD_MS)
-    .execute(conn)
-    .await?;
-    Ok(id)
-}
-
 /// The next scheduled disbursement after `now_ms`: periods of 14 days from
 /// the day the seller joined the marketplace, each paid two days after it
 /// ends.

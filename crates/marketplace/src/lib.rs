@@ -7,6 +7,7 @@ mod apps;
 mod banks;
 mod clock;
 mod crypto;
+mod deposit_accounts;
 mod deposits;
 mod errors;
 mod lwa;

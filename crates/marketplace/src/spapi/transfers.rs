@@ -74,7 +74,7 @@ pub async fn get_payment_methods(
     if types.contains(&"BANK_ACCOUNT") {
         let rows = sqlx::query(
             "SELECT DISTINCT m.deposit_method_id, m.holder_name, m.tail, m.country_code, m.created_at_ms \
-             FROM deposit_methods m JOIN deposit_assignments a ON a.deposit_method_id = m.deposit_method_id \
+             FROM deposit_methods m JOIN deposit_method_links l ON l.deposit_method_id = m.deposit_method_id \
              WHERE m.seller_id = $1 ORDER BY m.created_at_ms",
         )
         .bind(seller_id)

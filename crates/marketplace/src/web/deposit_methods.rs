@@ -7,6 +7,7 @@ use super::layout::{page, path_with_query, utc};
 use super::{SignedIn, WebError};
 use crate::banks;
 use crate::clock::{self, MS_PER_DAY};
+use crate::deposit_accounts::{self, Linked};
 use crate::deposits::{self, BankLocation, SECURITY_HOLD_MS};
 use crate::sellers::{self, UserRole};
 use crate::state::AppState;
@@ -24,6 +25,7 @@ use std::collections::HashMap;
 pub const VIEW_PATH: &str = "/sw/AccountInfo/DepositMethodView/step/DepositMethodView";
 const ASSIGN_PATH: &str = "/sw/AccountInfo/DepositMethodView/step/Assign";
 const VERIFY_PATH: &str = "/sw/AccountInfo/DepositMethodView/step/Verify";
+const SET_DEFAULT_PATH: &str = "/sw/AccountInfo/DepositMethodView/step/SetDefault";
 pub const SUCCESS_MESSAGE: &str = "Deposit Method has been updated successfully!";
 const WRONG_OTP: &str = "The One Time Password (OTP) you entered is not valid. Please try again.";
 
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route(VIEW_PATH, get(view))
         .route(ASSIGN_PATH, get(assign_form).post(assign))
         .route(VERIFY_PATH, post(verify))
+        .route(SET_DEFAULT_PATH, post(set_default))
 }
 
 fn forbidden(signed_in: &SignedIn) -> Response {
@@ -71,6 +74,10 @@ async fn store(
     .await?;
     row.map(|row| Ok((row.try_get("store_name")?, row.try_get("joined_at_ms")?)))
         .transpose()
+}
+
+fn currency_of(marketplace_id: &str) -> String {
+    Marketplace::by_id(marketplace_id).map_or_else(String::new, |m| m.currency().to_string())
 }
 
 fn marketplace_label(marketplace_id: &str) -> String {
@@ -124,19 +131,21 @@ async fn view(State(state): State<AppState>, signed_in: SignedIn) -> Result<Resp
         let joined_at_ms: i64 = store.try_get("joined_at_ms")?;
         let current = deposits::assigned(&mut conn, &seller_id, &marketplace_id).await?;
         let under_review = deposits::review_open(&mut conn, &seller_id, &marketplace_id).await?;
-        rows.push((
+        let accounts = deposit_accounts::linked(&mut conn, &seller_id, &marketplace_id).await?;
+        rows.push(StoreRow {
             marketplace_id,
             store_name,
             joined_at_ms,
             current,
             under_review,
-        ));
+            accounts,
+        });
     }
     let body = html! {
         h1 { "Deposit Methods" }
         table {
             tr { th { "Marketplace" } th { "Store" } th { "Default deposit method" } th {} }
-            @for (marketplace_id, store_name, joined_at_ms, current, under_review) in &rows {
+            @for StoreRow { marketplace_id, store_name, joined_at_ms, current, under_review, accounts } in &rows {
                 tr id={ "marketplace-" (marketplace_id) } {
                     td { (marketplace_label(marketplace_id)) }
                     td { (store_name) }
@@ -155,16 +164,59 @@ async fn view(State(state): State<AppState>, signed_in: SignedIn) -> Result<Resp
                             }
                             None => { "Not assigned" }
                         }
+                        (other_accounts(marketplace_id, accounts, now_ms))
                     }
                     td {
                         @let label = if current.is_some() { "Replace deposit method" } else { "Assign" };
                         a.button href=(path_with_query(ASSIGN_PATH, &[("marketplace_id", marketplace_id)])) { (label) }
+                        @if current.is_some() && accounts.len() < per_marketplace_limit(marketplace_id) {
+                            " "
+                            a.button.add href=(path_with_query(ASSIGN_PATH, &[("marketplace_id", marketplace_id), ("action", "add")])) { "Add new deposit method" }
+                        }
                     }
                 }
             }
         }
     };
     Ok(page("Deposit Methods", Some(&signed_in), body).into_response())
+}
+
+struct StoreRow {
+    marketplace_id: String,
+    store_name: String,
+    joined_at_ms: i64,
+    current: Option<deposits::Assigned>,
+    under_review: bool,
+    accounts: Vec<Linked>,
+}
+
+fn per_marketplace_limit(marketplace_id: &str) -> usize {
+    Marketplace::by_id(marketplace_id)
+        .map_or(1, |m| deposit_accounts::account_limit(m).per_marketplace)
+}
+
+/// The marketplace's active accounts other than the default, each with a
+/// form to make it the default.
+fn other_accounts(marketplace_id: &str, accounts: &[Linked], now_ms: i64) -> Markup {
+    html! {
+        @for account in accounts.iter().filter(|a| !a.is_default) {
+            div.other-account id={ "account-" (account.deposit_method_id) } {
+                "Also active: bank account ending in " (account.tail) " (" (account.holder_name) ")"
+                @if account.hold_until_at_ms > now_ms {
+                    " (security hold until " (utc(account.hold_until_at_ms)) ")"
+                }
+                form method="post" action=(SET_DEFAULT_PATH) {
+                    input type="hidden" name="marketplace_id" value=(marketplace_id);
+                    input type="hidden" name="deposit_method_id" value=(account.deposit_method_id);
+                    label { "Enter OTP" input name="otp" inputmode="numeric" required; }
+                    button type="submit" { "Make default" }
+                }
+            }
+        }
+        @for account in accounts.iter().filter(|a| a.accs_accepted) {
+            div.accs { "Bank account ending in " (account.tail) ": paid through the Amazon Currency Converter for Sellers." }
+        }
+    }
 }
 
 fn verify_form(marketplace_id: &str) -> Markup {
@@ -182,6 +234,7 @@ struct AssignPage<'a> {
     marketplace_id: &'a str,
     location: BankLocation,
     replacing: Option<&'a deposits::Assigned>,
+    adding: bool,
     values: &'a HashMap<String, String>,
     errors: &'a [(&'static str, String)],
 }
@@ -189,13 +242,18 @@ struct AssignPage<'a> {
 fn assign_page(signed_in: &SignedIn, form: &AssignPage<'_>) -> Markup {
     let value = |name: &str| form.values.get(name).cloned().unwrap_or_default();
     let body = html! {
-        h1 { @if form.replacing.is_some() { "Replace deposit method" } @else { "Assign deposit method" } }
+        h1 {
+            @if form.adding { "Add new deposit method" }
+            @else if form.replacing.is_some() { "Replace deposit method" }
+            @else { "Assign deposit method" }
+        }
         p { "Marketplace: " (marketplace_label(form.marketplace_id)) }
         @if !form.errors.is_empty() {
-            div.alert { ul { @for (_, message) in form.errors { li { (message) } } } }
+            div.alert { ul { @for (code, message) in form.errors { li data-code=(code) { (message) } } } }
         }
         form method="get" action=(ASSIGN_PATH) {
             input type="hidden" name="marketplace_id" value=(form.marketplace_id);
+            @if form.adding { input type="hidden" name="action" value="add"; }
             label for="bank_location" { "Bank location" }
             select id="bank_location" name="bank_location" {
                 @for location in BankLocation::ALL {
@@ -207,6 +265,7 @@ fn assign_page(signed_in: &SignedIn, form: &AssignPage<'_>) -> Markup {
         form method="post" action=(ASSIGN_PATH) {
             input type="hidden" name="marketplace_id" value=(form.marketplace_id);
             input type="hidden" name="bank_location" value=(form.location.code());
+            @if form.adding { input type="hidden" name="action" value="add"; }
             label for="holder_name" { "Account holder name" }
             input id="holder_name" name="holder_name" value=(value("holder_name")) required;
             @for (name, label) in form.location.fields() {
@@ -220,7 +279,17 @@ fn assign_page(signed_in: &SignedIn, form: &AssignPage<'_>) -> Markup {
                     input id=(name) name=(name) value=(value(name)) required;
                 }
             }
-            @if let Some(current) = form.replacing {
+            h3 { "Currency" }
+            p {
+                "Amazon pays this marketplace in " (currency_of(form.marketplace_id)) ". "
+                "If the bank account is in another currency, you must accept the Amazon Currency Converter for Sellers agreement. "
+                "A local receiving account in " (currency_of(form.marketplace_id)) " at a payment service provider avoids this step."
+            }
+            label {
+                input type="checkbox" name="accept_accs" value="yes" checked[form.values.get("accept_accs").is_some_and(|v| v == "yes")];
+                " I accept the Amazon Currency Converter for Sellers agreement"
+            }
+            @if let (Some(current), false) = (form.replacing, form.adding) {
                 h3 { "Verify your current deposit method" }
                 p { "For your security, enter the complete account number of your current deposit method, ending in " (current.tail) "." }
                 label for="current_account_number" { "Current bank account number" }
@@ -257,10 +326,12 @@ async fn assign_form(
         .and_then(|code| BankLocation::parse(code))
         .or_else(|| current.as_ref().map(|c| c.location))
         .unwrap_or(BankLocation::UnitedStates);
+    let adding = current.is_some() && query.get("action").is_some_and(|a| a == "add");
     let form = AssignPage {
         marketplace_id: &marketplace_id,
         location,
         replacing: current.as_ref(),
+        adding,
         values: &HashMap::new(),
         errors: &[],
     };
@@ -279,10 +350,16 @@ async fn assign(
     let marketplace_id = values.get("marketplace_id").cloned().unwrap_or_default();
     let now_ms = clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
-    let Some((_, joined_at_ms)) = store(&mut tx, &seller_id, &marketplace_id).await? else {
+    let (Some((_, joined_at_ms)), Some(marketplace)) = (
+        store(&mut tx, &seller_id, &marketplace_id).await?,
+        Marketplace::by_id(&marketplace_id),
+    ) else {
         return Ok(not_participating(&signed_in));
     };
     let current = deposits::assigned(&mut tx, &seller_id, &marketplace_id).await?;
+    // "Add new deposit method" keeps the default; with no default yet an
+    // added account is simply the first assignment.
+    let adding = current.is_some() && values.get("action").is_some_and(|a| a == "add");
     let chosen = values
         .get("bank_location")
         .and_then(|code| BankLocation::parse(code));
@@ -292,6 +369,7 @@ async fn assign(
             marketplace_id: &marketplace_id,
             location,
             replacing: current.as_ref(),
+            adding,
             values: &values,
             errors: &errors,
         };
@@ -307,7 +385,7 @@ async fn assign(
         Ok(deposit) => deposit,
         Err(errors) => return Ok(refuse(errors)),
     };
-    if let Some(current) = &current {
+    if let (Some(current), false) = (&current, adding) {
         let entered = values
             .get("current_account_number")
             .map_or("", String::as_str);
@@ -318,30 +396,70 @@ async fn assign(
             )]));
         }
     }
+    let replacing = current
+        .as_ref()
+        .filter(|_| !adding)
+        .map(|c| c.deposit_method_id.as_str());
+    if let Err(limit) = deposit_accounts::check_limits(
+        &mut tx,
+        &seller_id,
+        marketplace,
+        &deposit.account,
+        replacing,
+    )
+    .await?
+    {
+        return Ok(refuse(vec![(limit.code(), limit.message())]));
+    }
+    let needs_accs = deposit_accounts::needs_currency_converter(&deposit.account, marketplace);
+    let accepted_accs = values.get("accept_accs").is_some_and(|v| v == "yes");
+    if needs_accs && !accepted_accs {
+        return Ok(refuse(vec![(
+            "accept_accs",
+            accs_required_message(&deposit.account, marketplace),
+        )]));
+    }
     let otp = values.get("otp").map_or("", String::as_str);
     if !sellers::accept_totp_code(&mut tx, &signed_in.user, otp).await? {
         return Ok(refuse(vec![("otp", WRONG_OTP.into())]));
     }
-    let deposit_method_id =
-        deposits::set_default(&mut tx, &seller_id, &marketplace_id, &deposit, now_ms).await?;
-    let under_review = match current {
-        Some(_) => {
-            let window_ms = state.settings.risk_notice_window_days * MS_PER_DAY;
-            let announced =
-                support::has_change_notice_since(&mut tx, &seller_id, now_ms - window_ms).await?;
-            if !announced {
-                deposits::open_review(
-                    &mut tx,
-                    &seller_id,
-                    &marketplace_id,
-                    &deposit_method_id,
-                    now_ms,
-                )
-                .await?;
-            }
-            !announced
+    let deposit_method_id = if adding {
+        deposit_accounts::add(
+            &mut tx,
+            &seller_id,
+            &marketplace_id,
+            &deposit,
+            needs_accs,
+            now_ms,
+        )
+        .await?
+    } else {
+        deposit_accounts::replace_default(
+            &mut tx,
+            &seller_id,
+            &marketplace_id,
+            replacing,
+            &deposit,
+            needs_accs,
+            now_ms,
+        )
+        .await?
+    };
+    // Adding keeps the default, so funds do not move: only a replacement is
+    // a change for the risk rule.
+    let under_review = match (&current, adding) {
+        (Some(_), false) => {
+            apply_risk_rule(
+                &state,
+                &mut tx,
+                &seller_id,
+                &marketplace_id,
+                &deposit_method_id,
+                now_ms,
+            )
+            .await?
         }
-        None => false,
+        _ => false,
     };
     tx.commit().await?;
     let provider = provider_section(
@@ -356,9 +474,140 @@ async fn assign(
     let body = html! {
         div.success { (SUCCESS_MESSAGE) }
         p { "Marketplace: " (marketplace_label(&marketplace_id)) }
-        p { "New default deposit method: bank account ending in " (deposits::tail(&deposit.account.account_number())) "." }
-        (hold_notice(hold_until, joined_at_ms, now_ms, now_ms))
+        @if adding {
+            p { "Added bank account ending in " (deposits::tail(&deposit.account.account_number())) ". Your default deposit method is unchanged; funds go only to the default." }
+        } @else {
+            p { "New default deposit method: bank account ending in " (deposits::tail(&deposit.account.account_number())) "." }
+        }
+        @if needs_accs {
+            div.accs { "You accepted the Amazon Currency Converter for Sellers agreement: Amazon converts your " (marketplace.currency()) " proceeds into the account's currency." }
+        }
+        @if adding {
+            div.warning.hold {
+                "Security hold: fund transfers to this account cannot be initiated until "
+                strong { (utc(hold_until)) } ". Switching the default to it later starts no new hold."
+            }
+        } @else {
+            (hold_notice(hold_until, joined_at_ms, now_ms, now_ms))
+        }
         (provider)
+        @if under_review {
+            div.alert.review {
+                "Disbursements for this marketplace are under review because the deposit method changed without a notice to Seller Support. "
+                "Verify the change on the Deposit Methods page to release them."
+            }
+        }
+        p { a href=(VIEW_PATH) { "Back to Deposit Methods" } }
+    };
+    Ok(page("Deposit Methods", Some(&signed_in), body).into_response())
+}
+
+fn accs_required_message(account: &deposits::BankAccount, marketplace: &Marketplace) -> String {
+    let account_currency = deposit_accounts::account_currency(account)
+        .map_or_else(|| "another currency".to_string(), |c| c.to_string());
+    format!(
+        "This bank account is in {account_currency}, but Amazon pays this marketplace in {}. \
+         Accept the Amazon Currency Converter for Sellers agreement, or use an account in {} \
+         (for example a payment service provider's local receiving account).",
+        marketplace.currency(),
+        marketplace.currency()
+    )
+}
+
+/// The sandbox's risk rule: a change of where a marketplace's funds go,
+/// without a notice to Seller Support in the window, opens a review.
+/// Returns whether it did.
+async fn apply_risk_rule(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    seller_id: &str,
+    marketplace_id: &str,
+    deposit_method_id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let window_ms = state.settings.risk_notice_window_days * MS_PER_DAY;
+    let announced = support::has_change_notice_since(conn, seller_id, now_ms - window_ms).await?;
+    if !announced {
+        deposits::open_review(conn, seller_id, marketplace_id, deposit_method_id, now_ms).await?;
+    }
+    Ok(!announced)
+}
+
+/// Makes another of the marketplace's active accounts the default. The
+/// account keeps the hold it got when it was added; no new hold starts.
+async fn set_default(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    if signed_in.user.role != UserRole::Primary {
+        return Ok(forbidden(&signed_in));
+    }
+    let seller_id = signed_in.user.seller_id.clone();
+    let marketplace_id = values.get("marketplace_id").cloned().unwrap_or_default();
+    let wanted = values.get("deposit_method_id").map_or("", String::as_str);
+    let now_ms = clock::now_ms(&state.db).await?;
+    let mut tx = state.db.begin().await?;
+    let Some((_, joined_at_ms)) = store(&mut tx, &seller_id, &marketplace_id).await? else {
+        return Ok(not_participating(&signed_in));
+    };
+    let refuse = |code: &str, message: &str| {
+        let body = html! {
+            h1 { "Default deposit method not changed" }
+            div.alert data-code=(code) { (message) }
+            p { a href=(VIEW_PATH) { "Back to Deposit Methods" } }
+        };
+        (
+            StatusCode::BAD_REQUEST,
+            page("Deposit Methods", Some(&signed_in), body),
+        )
+            .into_response()
+    };
+    let accounts = deposit_accounts::linked(&mut tx, &seller_id, &marketplace_id).await?;
+    let Some(account) = accounts.iter().find(|a| a.deposit_method_id == wanted) else {
+        return Ok(refuse(
+            "deposit_method_not_active",
+            "That bank account is not one of this marketplace's deposit methods. Add it first.",
+        ));
+    };
+    if account.is_default {
+        return Ok(refuse(
+            "deposit_method_already_default",
+            "That bank account is already the default deposit method for this marketplace.",
+        ));
+    }
+    let otp = values.get("otp").map_or("", String::as_str);
+    if !sellers::accept_totp_code(&mut tx, &signed_in.user, otp).await? {
+        return Ok(refuse("otp", WRONG_OTP));
+    }
+    deposit_accounts::make_default(
+        &mut tx,
+        &seller_id,
+        &marketplace_id,
+        &account.deposit_method_id,
+        account.hold_until_at_ms,
+        now_ms,
+    )
+    .await?;
+    let under_review = apply_risk_rule(
+        &state,
+        &mut tx,
+        &seller_id,
+        &marketplace_id,
+        &account.deposit_method_id,
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    let body = html! {
+        div.success { (SUCCESS_MESSAGE) }
+        p { "Marketplace: " (marketplace_label(&marketplace_id)) }
+        p { "New default deposit method: bank account ending in " (account.tail) "." }
+        @if account.hold_until_at_ms > now_ms {
+            (hold_notice(account.hold_until_at_ms, joined_at_ms, now_ms, now_ms))
+        } @else {
+            p.no-hold { "This account's security hold ended when it was added; switching the default starts no new hold." }
+        }
         @if under_review {
             div.alert.review {
                 "Disbursements for this marketplace are under review because the deposit method changed without a notice to Seller Support. "

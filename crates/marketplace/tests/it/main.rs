@@ -5,6 +5,7 @@
 mod admin;
 mod banks;
 mod consent;
+mod deposit_limits;
 mod deposit_methods;
 mod helpers;
 mod lwa;
