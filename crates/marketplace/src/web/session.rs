@@ -87,6 +87,27 @@ pub async fn mark_verified(conn: &mut AnyConnection, jar: &CookieJar) -> Result<
     Ok(())
 }
 
+/// Wrong two-step codes a sign-in may try before it must start again.
+pub const MAX_FAILED_CODES: i64 = 5;
+
+/// Counts a wrong two-step code; returns how many this sign-in has had.
+pub async fn record_failed_code(
+    conn: &mut AnyConnection,
+    jar: &CookieJar,
+) -> Result<i64, sqlx::Error> {
+    let Some(cookie) = jar.get(COOKIE) else {
+        return Ok(0);
+    };
+    let row = sqlx::query(
+        "UPDATE web_sessions SET failed_codes = failed_codes + 1 WHERE session_hash = $1 \
+         RETURNING failed_codes",
+    )
+    .bind(token_hash(cookie.value()))
+    .fetch_optional(conn)
+    .await?;
+    row.map_or(Ok(0), |row| row.try_get("failed_codes"))
+}
+
 pub async fn end(conn: &mut AnyConnection, jar: &CookieJar) -> Result<(), sqlx::Error> {
     if let Some(cookie) = jar.get(COOKIE) {
         sqlx::query("DELETE FROM web_sessions WHERE session_hash = $1")

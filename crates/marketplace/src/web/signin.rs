@@ -127,6 +127,15 @@ async fn two_step(
         return Ok(Redirect::to("/signin").into_response());
     };
     if !sellers::accept_totp_code(&mut tx, &user, &form.code).await? {
+        if session::record_failed_code(&mut tx, &jar).await? >= session::MAX_FAILED_CODES {
+            session::end(&mut tx, &jar).await?;
+            tx.commit().await?;
+            return Ok(signin_page(
+                &return_to,
+                Some("Too many incorrect codes. For your security, sign in again with your password."),
+            )
+            .into_response());
+        }
         tx.commit().await?;
         return Ok(two_step_page(
             &return_to,

@@ -177,3 +177,46 @@ async fn return_to_never_leaves_the_site_and_sign_out_ends_the_session() {
     let after = browser.get(app.url("/apps/manage")).send().await.unwrap();
     assert_eq!(after.status(), 303);
 }
+
+#[tokio::test]
+async fn five_wrong_codes_end_the_sign_in_and_the_password_is_asked_again() {
+    let app = spawn_app().await;
+    let seller = app.create_seller("guess").await;
+    let browser = browser();
+    let signed = browser
+        .post(app.url("/signin"))
+        .form(&[
+            ("email", seller.email.as_str()),
+            ("password", &seller.password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    for attempt in 1..=5 {
+        let page = browser
+            .post(app.url("/signin/two-step"))
+            .form(&[("code", "000000")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if attempt == 5 {
+            assert!(page.contains("Too many incorrect codes"), "{page}");
+        }
+    }
+    // Even the right code no longer helps: the session is gone.
+    let code = totp_code(&seller.totp_secret);
+    let late = browser
+        .post(app.url("/signin/two-step"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), 303);
+    assert_eq!(late.headers()["location"], "/signin");
+    let still_out = browser.get(app.url("/apps/manage")).send().await.unwrap();
+    assert_eq!(still_out.status(), 303);
+}
