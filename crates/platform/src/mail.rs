@@ -201,8 +201,34 @@ fn parse_eml(raw: &str) -> Option<MailMessage> {
     let mut parts = parts.into_iter();
     Some(MailMessage {
         to: header("To"),
-        subject: header("Subject"),
+        subject: decode_words(&header("Subject")),
         text: parts.next().unwrap_or_default(),
         html: parts.next().unwrap_or_default(),
     })
+}
+
+/// Decodes RFC 2047 `=?utf-8?b?…?=` words (how lettre writes a non-ASCII
+/// subject); the space between two encoded words is not part of the text.
+fn decode_words(value: &str) -> String {
+    use base64::Engine;
+    let mut text = String::new();
+    let mut previous_encoded = false;
+    for word in value.split_whitespace() {
+        let encoded = word.to_ascii_lowercase().starts_with("=?utf-8?b?") && word.ends_with("?=");
+        let joins_encoded_words = encoded && previous_encoded;
+        if !text.is_empty() && !joins_encoded_words {
+            text.push(' ');
+        }
+        let decoded = encoded
+            .then(|| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(&word[10..word.len() - 2])
+                    .ok()
+            })
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        text.push_str(decoded.as_deref().unwrap_or(word));
+        previous_encoded = encoded;
+    }
+    text
 }

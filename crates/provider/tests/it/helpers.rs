@@ -1,5 +1,3 @@
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use ferry_platform::db::Db;
 use ferry_platform::outbox;
 use ferry_platform::testing::{TestDatabase, spawn};
@@ -70,17 +68,16 @@ pub fn new_client() -> reqwest::Client {
 }
 
 /// An e-mail as read back from the outbox folder.
-#[derive(Debug, Clone)]
-pub struct Mail {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
+pub type Mail = ferry_platform::mail::MailMessage;
+
+/// Reading links out of a test e-mail.
+pub trait MailExt {
+    /// The token of the first link containing `marker` (e.g. `/activate?token=`).
+    fn token_after(&self, marker: &str) -> String;
 }
 
-impl Mail {
-    /// The token of the first link containing `marker` (e.g. `/activate?token=`).
-    pub fn token_after(&self, marker: &str) -> String {
+impl MailExt for Mail {
+    fn token_after(&self, marker: &str) -> String {
         let start = self
             .text
             .find(marker)
@@ -190,24 +187,8 @@ impl TestApp {
 
     /// The `.eml` files addressed to `to`, oldest first.
     pub fn mails_to(&self, to: &str) -> Vec<Mail> {
-        let Ok(entries) = std::fs::read_dir(self.outbox_dir()) else {
-            return Vec::new();
-        };
-        let mut files: Vec<_> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
-            .map(|path| {
-                (
-                    std::fs::metadata(&path).and_then(|m| m.modified()).unwrap(),
-                    path,
-                )
-            })
-            .collect();
-        files.sort();
-        files
+        ferry_platform::mail::read_outbox_folder(&self.outbox_dir())
             .into_iter()
-            .filter_map(|(_, path)| parse_eml(&std::fs::read_to_string(path).ok()?))
             .filter(|mail| mail.to.contains(to))
             .collect()
     }
@@ -233,58 +214,6 @@ pub async fn post_json_with(
         .send()
         .await
         .expect("the request is sent")
-}
-
-/// Reads the headers and the two base64 parts lettre writes.
-fn parse_eml(raw: &str) -> Option<Mail> {
-    let raw = raw.replace("\r\n", "\n");
-    let (head, body) = raw.split_once("\n\n")?;
-    let unfolded = head.replace("\n ", " ").replace("\n\t", " ");
-    let header = |name: &str| {
-        unfolded
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{name}: ")))
-            .unwrap_or_default()
-            .to_string()
-    };
-    let mut parts = Vec::new();
-    for section in body.split("Content-Transfer-Encoding: base64").skip(1) {
-        let (_, rest) = section.split_once("\n\n")?;
-        let encoded: String = rest
-            .lines()
-            .take_while(|line| !line.starts_with("--"))
-            .collect();
-        parts.push(String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?);
-    }
-    Some(Mail {
-        to: header("To"),
-        subject: decode_words(&header("Subject")),
-        text: parts.first()?.clone(),
-        html: parts.get(1)?.clone(),
-    })
-}
-
-/// Decodes RFC 2047 `=?utf-8?b?…?=` words; the space between two encoded
-/// words is not part of the text.
-fn decode_words(value: &str) -> String {
-    let mut text = String::new();
-    let mut previous_encoded = false;
-    for word in value.split_whitespace() {
-        let encoded = word.to_ascii_lowercase().starts_with("=?utf-8?b?") && word.ends_with("?=");
-        let joins_encoded_words = encoded && previous_encoded;
-        if !text.is_empty() && !joins_encoded_words {
-            text.push(' ');
-        }
-        if encoded {
-            text.push_str(
-                &String::from_utf8(STANDARD.decode(&word[10..word.len() - 2]).unwrap()).unwrap(),
-            );
-        } else {
-            text.push_str(word);
-        }
-        previous_encoded = encoded;
-    }
-    text
 }
 
 pub async fn error_of(response: reqwest::Response) -> (u16, String, String) {

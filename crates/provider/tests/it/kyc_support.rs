@@ -1,6 +1,7 @@
 //! What the verification tests share: signed-in sellers of either kind,
 //! generated documents, uploads.
 
+use crate::helpers::MailExt;
 use crate::helpers::{PASSWORD, TestApp, new_client, post_json_with};
 use image::{ImageFormat, RgbImage};
 use serde_json::{Value, json};

@@ -1,3 +1,4 @@
+use crate::helpers::MailExt;
 use crate::helpers::{PASSWORD, TestApp, new_client, spawn_app};
 use serde_json::{Value, json};
 

@@ -1,3 +1,4 @@
+use crate::helpers::MailExt;
 use crate::helpers::{PASSWORD, error_of, new_client, spawn_app};
 use ferry_provider::SecuritySettings;
 use ferry_provider::password::Hasher;

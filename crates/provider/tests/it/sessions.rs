@@ -1,3 +1,4 @@
+use crate::helpers::MailExt;
 use crate::helpers::{PASSWORD, error_of, new_client, post_json_with, spawn_app, spawn_app_with};
 use ferry_provider::tokens;
 use serde_json::{Value, json};
