@@ -4,6 +4,10 @@
 mod bench;
 mod check;
 mod config;
+mod demo;
+mod import;
+mod import_camt054;
+mod import_settlement;
 mod migrate;
 mod ops;
 mod sandbox_link;
@@ -53,6 +57,11 @@ enum Command {
     },
     /// Operator tools (e.g. `ops verify-audit`).
     Ops(ops::OpsArgs),
+    /// Import files by hand (e.g. `import settlement-report FILE`).
+    Import(import::ImportArgs),
+    /// The seller's whole journey, end to end, through both services' HTTP
+    /// interfaces (starts its own services unless given their URLs).
+    Demo(demo::DemoArgs),
 }
 
 #[derive(Subcommand)]
@@ -72,11 +81,17 @@ fn main() -> ExitCode {
     if let Command::Check(args) = cli.command {
         return check::run(args);
     }
-    ferry_platform::telemetry::init(if cli.log_json {
+    let log_format = if cli.log_json {
         ferry_platform::telemetry::LogFormat::Json
     } else {
         ferry_platform::telemetry::LogFormat::Text
-    });
+    };
+    // The demo's own lines are its output; the services' logs would bury them.
+    let default_filter = match cli.command {
+        Command::Demo(_) => "warn",
+        _ => "info,sqlx=warn",
+    };
+    ferry_platform::telemetry::init_with_default(log_format, default_filter);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -95,6 +110,8 @@ fn main() -> ExitCode {
             Command::Check(_) => unreachable!("handled before the runtime starts"),
             Command::Migrate(args) => migrate::run(config, args).await,
             Command::Ops(args) => ops::run(config, args).await,
+            Command::Import(args) => import::run(config, args).await,
+            Command::Demo(args) => demo::run(config, args).await,
             Command::Bench {
                 command: BenchCommand::Ledger(args),
             } => bench::ledger(args).await,

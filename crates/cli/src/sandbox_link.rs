@@ -13,6 +13,7 @@ use crate::config::FerryConfig;
 use anyhow::Context;
 use ferry_platform::Secret;
 use ferry_provider::connector::sandbox::{self, SandboxApp};
+use ferry_provider::payouts::PartnerBank;
 use ferry_provider::receiving::RegisteredMarketplace;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -71,6 +72,13 @@ pub async fn link(
         &redirect_uri,
         config.provider.connector.clone(),
     );
+    // The sandbox's bank directory keeps one secret per bank for both the
+    // account checks and the payout rail's notifications, so the sandbox
+    // signs as a marketplace and as a partner bank with the same one.
+    config.provider.receiving.partner_banks = vec![PartnerBank {
+        name: MARKETPLACE_NAME.into(),
+        signing_secret: Secret::new(link.marketplace_signing_secret.clone()),
+    }];
     config.provider.receiving.marketplaces = vec![RegisteredMarketplace {
         name: MARKETPLACE_NAME.into(),
         signing_secret: Secret::new(link.marketplace_signing_secret),

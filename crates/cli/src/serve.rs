@@ -13,19 +13,49 @@ use tokio::sync::watch;
 pub struct UpArgs {
     /// Folder for the SQLite files, the mail outbox and documents.
     #[arg(long, default_value = "ferry-data")]
-    data_dir: PathBuf,
+    pub data_dir: PathBuf,
     /// The provider's port (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
-    provider_port: u16,
+    pub provider_port: u16,
     /// The marketplace sandbox's port (0 picks a free one).
     #[arg(long, default_value_t = 8090)]
-    marketplace_port: u16,
+    pub marketplace_port: u16,
     /// Address both services listen on.
     #[arg(long, default_value = "127.0.0.1")]
-    host: String,
+    pub host: String,
 }
 
-pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
+pub async fn up(config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
+    let started = start_all(config, &args).await?;
+    println!("Ferry is up. Data folder: {}", args.data_dir.display());
+    announce(
+        "Ferry provider (seller portal, API, ops)",
+        &started.provider,
+    )?;
+    println!(
+        "  Marketplace sandbox (Seller Central, SP-API, LWA): {} (sqlite database)",
+        started.sandbox_url
+    );
+    announce_first_operator(&started.config, &started.provider).await?;
+    println!("Press Ctrl-C to stop.");
+    let mut running = started.running;
+    running.serve(started.provider);
+    running.until_shutdown().await
+}
+
+/// Both services started as `ferry up` starts them: the sandbox already
+/// serving, the provider bound and ready to serve.
+pub struct Started {
+    pub config: FerryConfig,
+    pub running: Running,
+    pub provider: BoundService,
+    pub provider_url: String,
+    pub sandbox_url: String,
+}
+
+/// Starts the sandbox, links the two services (see [`sandbox_link`]) and
+/// builds the provider, with SQLite files under the data folder.
+pub async fn start_all(mut config: FerryConfig, args: &UpArgs) -> anyhow::Result<Started> {
     let data_dir = args.data_dir.display().to_string();
     std::fs::create_dir_all(&args.data_dir)?;
     // The provider's address goes into the OAuth redirect registered at the
@@ -42,6 +72,8 @@ pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
         .get_or_insert_with(|| provider_url.clone());
     config.provider.database_url = format!("sqlite://{data_dir}/ferry.db");
     config.provider.data_dir = format!("{data_dir}/provider");
+    // Everything runs on this machine: let webhooks reach local receivers.
+    config.provider.webhooks = ferry_provider::webhooks::WebhookSettings::local_development();
     config.marketplace.listen = format!("{}:{}", args.host, args.marketplace_port);
     config.marketplace.database_url = format!("sqlite://{data_dir}/marketplace.db");
     config.marketplace.data_dir = format!("{data_dir}/marketplace");
@@ -57,15 +89,13 @@ pub async fn up(mut config: FerryConfig, args: UpArgs) -> anyhow::Result<()> {
     if registered_now {
         sandbox_link::file_banks(&config, &sandbox_url, &provider_url).await?;
     }
-    println!("Ferry is up. Data folder: {data_dir}");
-    announce("Ferry provider (seller portal, API, ops)", &provider)?;
-    println!(
-        "  Marketplace sandbox (Seller Central, SP-API, LWA): {sandbox_url} (sqlite database)"
-    );
-    announce_first_operator(&config, &provider).await?;
-    println!("Press Ctrl-C to stop.");
-    running.serve(provider);
-    running.until_shutdown().await
+    Ok(Started {
+        config,
+        running,
+        provider,
+        provider_url,
+        sandbox_url,
+    })
 }
 
 pub async fn provider(config: FerryConfig) -> anyhow::Result<()> {
@@ -128,20 +158,20 @@ async fn run_all(services: Vec<BoundService>) -> anyhow::Result<()> {
 }
 
 /// Services being served, and the signal that stops them together.
-struct Running {
+pub struct Running {
     stop: watch::Sender<bool>,
     tasks: tokio::task::JoinSet<std::io::Result<()>>,
 }
 
 impl Running {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Self {
             stop: watch::channel(false).0,
             tasks: tokio::task::JoinSet::new(),
         }
     }
 
-    fn serve(&mut self, service: BoundService) {
+    pub fn serve(&mut self, service: BoundService) {
         let mut stopped = self.stop.subscribe();
         self.tasks.spawn(service.run_until(async move {
             drop(stopped.changed().await);
@@ -150,13 +180,18 @@ impl Running {
 
     /// Waits for SIGINT or SIGTERM (or a service ending on its own), then
     /// stops the rest and waits for them.
-    async fn until_shutdown(mut self) -> anyhow::Result<()> {
+    pub async fn until_shutdown(mut self) -> anyhow::Result<()> {
         tokio::select! {
             () = shutdown_signal() => {}
             Some(result) = self.tasks.join_next() => {
                 result??;
             }
         }
+        self.stop().await
+    }
+
+    /// Stops every service gracefully and waits for them.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
         self.stop.send_replace(true);
         while let Some(result) = self.tasks.join_next().await {
             result??;

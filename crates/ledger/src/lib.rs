@@ -19,12 +19,15 @@
 
 pub mod accounts;
 pub mod engine;
+pub mod history;
 pub mod model;
 pub mod store;
 pub mod verify;
 pub mod writer;
 
 pub use accounts::{AccountResult, accounts_of_owner, create_accounts, lookup_accounts};
+pub use engine::StoredTransfer;
+pub use history::{Cursor, history, history_between, posted_credit_balance_before};
 pub use model::{
     Account, AccountCode, AccountFlags, LedgerCode, NewAccount, PendingStatus, Transfer,
     TransferFlags, TransferResult,

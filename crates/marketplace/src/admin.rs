@@ -33,10 +33,18 @@ pub fn routes() -> Router<AppState> {
             get(disbursement_status),
         )
         .route(
+            "/sandbox/v1/sellers/{seller_id}/marketplaces/{marketplace_id}/listings-suspension",
+            post(set_listings_suspension),
+        )
+        .route(
             "/sandbox/v1/support-cases/{case_id}/replies",
             post(support_reply),
         )
         .route("/sandbox/v1/mws/verify", post(verify_mws))
+        .route(
+            "/sandbox/v1/faults/sp-api",
+            post(inject_sp_api_faults).get(pending_sp_api_faults),
+        )
         .route("/sandbox/v1/banks", post(create_bank).get(list_banks))
         .route("/sandbox/v1/clock", get(get_clock))
         .route("/sandbox/v1/openapi.json", get(openapi))
@@ -621,6 +629,77 @@ async fn disbursement_status(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SpApiFaults {
+    status: u16,
+    count: u32,
+}
+
+fn faults_json(state: &AppState) -> Value {
+    match state.sp_api_faults.pending() {
+        Some(pending) => {
+            json!({ "status": pending.status.as_u16(), "remaining": pending.remaining })
+        }
+        None => json!({ "status": null, "remaining": 0 }),
+    }
+}
+
+/// The next `count` SP-API calls (any operation, any caller) answer
+/// `status`, a 5xx; see `spapi::faults`.
+async fn inject_sp_api_faults(
+    State(state): State<AppState>,
+    AdminJson(faults): AdminJson<SpApiFaults>,
+) -> Result<Json<Value>, ApiError> {
+    let status = StatusCode::from_u16(faults.status)
+        .ok()
+        .filter(StatusCode::is_server_error)
+        .ok_or_else(|| bad_request("invalid_status", "Give a 5xx status (500 to 599)."))?;
+    state.sp_api_faults.inject(status, faults.count);
+    Ok(Json(faults_json(&state)))
+}
+
+async fn pending_sp_api_faults(State(state): State<AppState>) -> Json<Value> {
+    Json(faults_json(&state))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListingsSuspension {
+    suspended: bool,
+}
+
+/// Account Health's side: suspends the store's listings (or lifts the
+/// suspension), which getMarketplaceParticipations reports as
+/// `hasSuspendedListings`.
+async fn set_listings_suspension(
+    State(state): State<AppState>,
+    Path((seller_id, marketplace_id)): Path<(String, String)>,
+    AdminJson(change): AdminJson<ListingsSuspension>,
+) -> Result<Json<Value>, ApiError> {
+    let updated = sqlx::query(
+        "UPDATE marketplace_participations SET has_suspended_listings = $1 \
+         WHERE seller_id = $2 AND marketplace_id = $3",
+    )
+    .bind(i64::from(change.suspended))
+    .bind(&seller_id)
+    .bind(&marketplace_id)
+    .execute(state.db.writer())
+    .await
+    .map_err(internal)?;
+    if updated.rows_affected() != 1 {
+        return Err(not_found(
+            "participation_not_found",
+            "This seller has no store in this marketplace.",
+        ));
+    }
+    Ok(Json(json!({
+        "seller_id": seller_id,
+        "marketplace_id": marketplace_id,
+        "has_suspended_listings": change.suspended,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SupportReply {
     body: String,
     #[serde(default)]
@@ -670,7 +749,8 @@ struct MwsPair {
 }
 
 /// Lets a developer check a Seller ID and MWS auth token pair it was given
-/// (the legacy hand-off). Malformed values are refused with the reason.
+/// (the legacy hand-off). Malformed values are refused with the reason; a
+/// well-formed pair that is not valid says why (`mws::Verdict`).
 async fn verify_mws(
     State(state): State<AppState>,
     AdminJson(pair): AdminJson<MwsPair>,
@@ -688,10 +768,13 @@ async fn verify_mws(
         )
     })?;
     let mut conn = state.db.reader().acquire().await.map_err(internal)?;
-    let valid = mws::verify(&mut conn, pair.developer_id.trim(), &seller_id, &token)
+    let verdict = mws::verify(&mut conn, pair.developer_id.trim(), &seller_id, &token)
         .await
         .map_err(internal)?;
-    Ok(Json(json!({ "valid": valid })))
+    Ok(Json(match verdict.reason() {
+        None => json!({ "valid": true }),
+        Some(reason) => json!({ "valid": false, "reason": reason }),
+    }))
 }
 
 #[derive(Deserialize)]

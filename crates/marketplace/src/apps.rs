@@ -9,6 +9,9 @@ use sqlx::{AnyConnection, Row};
 pub const OAUTH_CODE_TTL_MS: i64 = 5 * 60 * 1000;
 /// LWA access tokens live one hour (`expires_in: 3600`).
 pub const ACCESS_TOKEN_TTL_S: i64 = 3600;
+/// The one grantless scope the sandbox grants: the Authorization API's
+/// migration of MWS authorizations.
+pub const MIGRATION_SCOPE: &str = "sellingpartnerapi::migration";
 /// Authorizations are renewed yearly from Manage Your Apps.
 pub const REAUTHORIZE_AFTER_MS: i64 = 365 * MS_PER_DAY;
 
@@ -183,6 +186,50 @@ pub async fn issue_access_token(
     .execute(conn)
     .await?;
     Ok(token)
+}
+
+/// A one-hour grantless access token for the app itself (`Atc|…`, as LWA
+/// writes client-credentials tokens). It names no seller, so the seller
+/// APIs do not know it; only the Authorization API accepts it.
+pub async fn issue_grantless_token(
+    conn: &mut AnyConnection,
+    application_id: &str,
+    scope: &str,
+    now_ms: i64,
+) -> Result<String, sqlx::Error> {
+    let token = format!("Atc|{}", crypto::random_hex(48));
+    sqlx::query(
+        "INSERT INTO grantless_tokens (token_hash, application_id, scope, expires_at_ms) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(application_id)
+    .bind(scope)
+    .bind(now_ms + ACCESS_TOKEN_TTL_S * 1000)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The app behind a live grantless token of `scope`, with its developer.
+pub async fn resolve_grantless_token(
+    conn: &mut AnyConnection,
+    token: &str,
+    scope: &str,
+    now_ms: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT g.application_id, p.developer_id FROM grantless_tokens g \
+         JOIN apps p ON p.application_id = g.application_id \
+         WHERE g.token_hash = $1 AND g.scope = $2 AND g.expires_at_ms > $3",
+    )
+    .bind(token_hash(token))
+    .bind(scope)
+    .bind(now_ms)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| Ok((row.try_get("application_id")?, row.try_get("developer_id")?)))
+        .transpose()
 }
 
 /// What an access token grants: a seller's data, through one authorization.

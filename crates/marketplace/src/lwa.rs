@@ -1,8 +1,10 @@
 //! Login with Amazon's token endpoint, `POST /auth/o2/token`: the
-//! `authorization_code` and `refresh_token` grants, form-encoded, with LWA's
-//! response and error shapes, so an LWA client works unchanged.
+//! `authorization_code` and `refresh_token` grants, and the grantless
+//! `client_credentials` grant for the `sellingpartnerapi::migration` scope,
+//! form-encoded, with LWA's response and error shapes, so an LWA client
+//! works unchanged.
 
-use crate::apps::{self, ACCESS_TOKEN_TTL_S, App};
+use crate::apps::{self, ACCESS_TOKEN_TTL_S, App, MIGRATION_SCOPE};
 use crate::clock;
 use crate::crypto::token_hash;
 use crate::state::AppState;
@@ -48,6 +50,14 @@ impl LwaError {
             status: StatusCode::BAD_REQUEST,
             error: "invalid_grant",
             description: format!("The request has an invalid grant parameter : {parameter}"),
+        }
+    }
+
+    fn invalid_scope() -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error: "invalid_scope",
+            description: "The request has an invalid parameter : scope".into(),
         }
     }
 
@@ -118,7 +128,7 @@ async fn token(
 
 async fn issue(state: &AppState, params: &Params) -> Result<serde_json::Value, LwaError> {
     let grant_type = required(params, "grant_type")?;
-    if grant_type != "authorization_code" && grant_type != "refresh_token" {
+    if !["authorization_code", "refresh_token", "client_credentials"].contains(&grant_type) {
         return Err(LwaError::unsupported_grant_type());
     }
     let client_id = required(params, "client_id")?;
@@ -126,9 +136,16 @@ async fn issue(state: &AppState, params: &Params) -> Result<serde_json::Value, L
     let now_ms = clock::now_ms(&state.db).await?;
     let mut tx = state.db.begin().await?;
     let app = authenticate_client(&mut tx, client_id, client_secret).await?;
+    if grant_type == "client_credentials" {
+        let body = grantless(&mut tx, &app, params, now_ms).await?;
+        tx.commit().await?;
+        return Ok(body);
+    }
     let refresh_token = if grant_type == "authorization_code" {
         let code = required(params, "code")?;
-        let redirect_uri = required(params, "redirect_uri")?;
+        // A migration code (Authorization API) is sent to no redirect URI,
+        // so its exchange names none.
+        let redirect_uri = params.get("redirect_uri").map(String::as_str);
         exchange_code(&mut tx, &app, code, redirect_uri, now_ms).await?
     } else {
         let refresh_token = required(params, "refresh_token")?;
@@ -141,6 +158,29 @@ async fn issue(state: &AppState, params: &Params) -> Result<serde_json::Value, L
     Ok(json!({
         "access_token": access_token,
         "refresh_token": refresh_token,
+        "token_type": "bearer",
+        "expires_in": ACCESS_TOKEN_TTL_S,
+    }))
+}
+
+/// `grant_type=client_credentials`: a token for the app itself, no refresh
+/// token. The sandbox knows one grantless scope, the migration of MWS
+/// authorizations.
+async fn grantless(
+    conn: &mut AnyConnection,
+    app: &App,
+    params: &Params,
+    now_ms: i64,
+) -> Result<serde_json::Value, LwaError> {
+    let scope = required(params, "scope")?;
+    if scope != MIGRATION_SCOPE {
+        return Err(LwaError::invalid_scope());
+    }
+    let access_token =
+        apps::issue_grantless_token(conn, &app.application_id, scope, now_ms).await?;
+    Ok(json!({
+        "access_token": access_token,
+        "scope": scope,
         "token_type": "bearer",
         "expires_in": ACCESS_TOKEN_TTL_S,
     }))
@@ -163,11 +203,12 @@ async fn authenticate_client(
 /// Burns the code and returns a new refresh token for its authorization. A
 /// code is refused when unknown, used, expired, issued to another app, sent
 /// with another redirect URI, or when the seller revoked the authorization.
+/// A migration code is bound to no redirect URI (stored as empty).
 async fn exchange_code(
     conn: &mut AnyConnection,
     app: &App,
     code: &str,
-    redirect_uri: &str,
+    redirect_uri: Option<&str>,
     now_ms: i64,
 ) -> Result<String, LwaError> {
     let row = sqlx::query(
@@ -186,8 +227,12 @@ async fn exchange_code(
     if application_id != app.application_id {
         return Err(LwaError::invalid_grant("code"));
     }
-    if bound_uri != redirect_uri {
-        return Err(LwaError::invalid_grant("redirect_uri"));
+    if !bound_uri.is_empty() {
+        match redirect_uri.filter(|uri| !uri.is_empty()) {
+            None => return Err(LwaError::invalid_request("redirect_uri")),
+            Some(uri) if uri != bound_uri => return Err(LwaError::invalid_grant("redirect_uri")),
+            Some(_) => {}
+        }
     }
     // The conditional update is what makes the code single-use when two
     // exchanges race: only one of them changes the row.

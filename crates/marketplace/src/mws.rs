@@ -30,23 +30,65 @@ pub async fn authorize(
     Ok(token)
 }
 
-/// Whether the pair is a live authorization for the developer.
+/// What a pair check found. The reasons name the usual hand-off mistakes,
+/// so the developer can tell the seller what to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    /// The seller revoked the authorization in User Permissions.
+    Revoked,
+    /// The token was issued by another seller.
+    OtherSeller,
+    /// The seller issued the token to another developer.
+    OtherDeveloper,
+    /// No authorization was ever issued with this token.
+    Unknown,
+}
+
+impl Verdict {
+    /// The `reason` of a refused pair; `None` for a valid one.
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            Self::Valid => None,
+            Self::Revoked => Some("revoked"),
+            Self::OtherSeller => Some("other_seller"),
+            Self::OtherDeveloper => Some("other_developer"),
+            Self::Unknown => Some("unknown"),
+        }
+    }
+}
+
+/// Checks the pair for the developer. A token names one seller and one
+/// developer, so a mismatch is reported before revocation: a revoked token
+/// of another seller is first of all the wrong token.
 pub async fn verify(
     conn: &mut AnyConnection,
     developer_id: &str,
     seller_id: &SellerId,
     token: &MwsAuthToken,
-) -> Result<bool, sqlx::Error> {
-    let found = sqlx::query(
-        "SELECT seller_id FROM mws_authorizations WHERE token_hash = $1 AND seller_id = $2 \
-         AND developer_id = $3 AND revoked_at_ms IS NULL",
+) -> Result<Verdict, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT seller_id, developer_id, revoked_at_ms FROM mws_authorizations \
+         WHERE token_hash = $1",
     )
     .bind(token_hash(token.as_str()))
-    .bind(seller_id.as_str())
-    .bind(developer_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
+    .await?
+    else {
+        return Ok(Verdict::Unknown);
+    };
+    let issued_by: String = row.try_get("seller_id")?;
+    let issued_to: String = row.try_get("developer_id")?;
+    let revoked_at_ms: Option<i64> = row.try_get("revoked_at_ms")?;
+    Ok(if issued_by != seller_id.as_str() {
+        Verdict::OtherSeller
+    } else if issued_to != developer_id {
+        Verdict::OtherDeveloper
+    } else if revoked_at_ms.is_some() {
+        Verdict::Revoked
+    } else {
+        Verdict::Valid
+    })
 }
 
 #[derive(Debug, Clone)]

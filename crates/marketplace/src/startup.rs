@@ -44,6 +44,7 @@ pub async fn build(settings: &Settings) -> Result<BoundService, StartupError> {
         db: db.clone(),
         settings: Arc::new(settings.clone()),
         rate_limiter: Arc::new(spapi::RateLimiter::default()),
+        sp_api_faults: Arc::new(spapi::Faults::default()),
         http: http.clone(),
         settlement_lock: Arc::new(tokio::sync::Mutex::new(())),
         public_url,

@@ -154,13 +154,16 @@ pub async fn deliver_due<D: Deliver>(db: &Db, deliverer: &D) -> Result<usize, sq
     Ok(messages.len())
 }
 
-/// Runs [`deliver_due`] forever, pausing `idle` between empty passes.
-/// Abort the task to stop it; leases make that safe.
+/// Runs [`deliver_due`] until the database is closed, pausing `idle`
+/// between empty passes. Aborting the task is safe too: leases make it so.
 pub async fn run_worker<D: Deliver>(db: Db, deliverer: D, idle: Duration) {
-    loop {
+    // The service closes its database when it shuts down; the worker ends
+    // with it instead of reporting a closed pool forever.
+    while !db.is_closed() {
         match deliver_due(&db, &deliverer).await {
             Ok(0) => tokio::time::sleep(idle).await,
             Ok(_) => {}
+            Err(_) if db.is_closed() => return,
             Err(error) => {
                 tracing::error!(%error, "outbox worker cannot reach the database");
                 tokio::time::sleep(idle).await;

@@ -5,7 +5,7 @@ use crate::error::Failure;
 use crate::password::Hasher;
 use crate::settings::{SecuritySettings, Settings};
 use ferry_platform::db::{Db, unix_ms};
-use ferry_platform::mail::{MAIL_TOPIC, MailError, MailMessage, Mailer};
+use ferry_platform::mail::{MAIL_TOPIC, MailMessage, Mailer};
 use ferry_platform::outbox::{Deliver, OutboxMessage, Outcome};
 use std::ops::Deref;
 use std::path::Path;
@@ -28,6 +28,15 @@ pub struct Inner {
     pub documents: crate::documents::DocumentStore,
     /// Partner-bank programmes, the marketplace connector and the token cipher.
     pub collection: crate::receiving::Collection,
+    /// The process's batching ledger writer: every money movement goes
+    /// through it (see `crate::wallets` for the accounts).
+    pub ledger: ferry_ledger::LedgerWriter,
+    /// Which endpoint URLs sellers may register.
+    pub webhooks: crate::webhooks::WebhookSettings,
+    /// Conversion rates, margin and fees.
+    pub fx: crate::fx::FxDesk,
+    /// Withdrawal fees and limits, and the paying bank.
+    pub withdrawals: crate::withdrawals::WithdrawalDesk,
 }
 
 impl Deref for AppState {
@@ -42,7 +51,6 @@ impl AppState {
         let hasher = Hasher::new(&settings.security);
         let dummy_hash = hasher.hash(crate::tokens::generate()).await?;
         Ok(Self(Arc::new(Inner {
-            db,
             security: settings.security.clone(),
             public_url: public_url.trim_end_matches('/').to_string(),
             hasher,
@@ -52,6 +60,12 @@ impl AppState {
                 .map_err(|error| Failure::Internal(error.to_string()))?,
             collection: crate::receiving::Collection::from_settings(settings)
                 .map_err(Failure::Internal)?,
+            ledger: ferry_ledger::LedgerWriter::start(db.clone()),
+            webhooks: settings.webhooks.clone(),
+            fx: crate::fx::FxDesk::from_settings(&settings.fx).map_err(Failure::Internal)?,
+            withdrawals: crate::withdrawals::WithdrawalDesk::from_settings(&settings.withdrawals)
+                .map_err(Failure::Internal)?,
+            db,
         })))
     }
 
@@ -69,22 +83,28 @@ pub fn now_ms() -> i64 {
     unix_ms(time::OffsetDateTime::now_utc())
 }
 
-/// Delivers the provider's outbox topics (today: e-mail).
+/// Delivers the provider's outbox topics (e-mail, webhooks).
 #[derive(Clone)]
 pub struct Deliverer {
     mailer: Mailer,
+    webhooks: crate::webhooks::Sender,
 }
 
 impl Deliverer {
-    pub fn new(settings: &Settings) -> Result<Self, MailError> {
+    pub fn new(settings: &Settings, db: Db) -> Result<Self, crate::startup::BuildError> {
         Ok(Self {
             mailer: Mailer::new(&settings.mail, Path::new(&settings.data_dir))?,
+            webhooks: crate::webhooks::Sender::new(settings, db)
+                .map_err(crate::startup::BuildError::Prepare)?,
         })
     }
 }
 
 impl Deliver for Deliverer {
     async fn deliver(&self, message: &OutboxMessage) -> Outcome {
+        if message.topic == crate::webhooks::WEBHOOK_TOPIC {
+            return self.webhooks.deliver(message).await;
+        }
         if message.topic != MAIL_TOPIC {
             return Outcome::GiveUp(format!("no deliverer for topic {}", message.topic));
         }

@@ -39,6 +39,17 @@ pub enum Mail<'a> {
         sessions: &'a str,
     },
     AccountClosed,
+    /// A marketplace payout reached the seller's wallet.
+    PayoutCredited {
+        amount: &'a str,
+        tail: &'a str,
+        link: &'a str,
+    },
+    /// A payout to one of the seller's accounts is held for review.
+    PayoutHeld {
+        amount: &'a str,
+        tail: &'a str,
+    },
 }
 
 struct Parts {
@@ -122,6 +133,24 @@ fn parts(mail: &Mail<'_>, lang: Lang) -> Parts {
             lines: vec![
                 lang.pick("您的 Ferry 账户已按您的要求关闭。所有成员的登录和 API 密钥均已失效。", "Your Ferry account was closed as you asked. Every member's sessions and API keys have ended.").into(),
                 lang.pick("按照法规，我们会在规定期限内保留账户记录。如果不是您本人操作，请立即联系我们。", "We keep the account's records for the period the law requires. If you did not do this, contact us at once.").into(),
+            ],
+            link: None,
+        },
+        Mail::PayoutCredited { amount, tail, link } => Parts {
+            subject: lang.pick("平台回款已到账", "A marketplace payout has arrived"),
+            lines: vec![
+                format!("{} {amount}", lang.pick("到账金额：", "Amount:")),
+                format!("{} {tail}", lang.pick("收款账户尾号：", "Receiving account ending in")),
+                lang.pick("款项已计入您的钱包余额。", "The money is in your wallet balance.").into(),
+            ],
+            link: Some((link.to_string(), lang.pick("查看账户", "View the account"))),
+        },
+        Mail::PayoutHeld { amount, tail } => Parts {
+            subject: lang.pick("一笔回款正在审核", "A payout is held for review"),
+            lines: vec![
+                format!("{} {amount}", lang.pick("金额：", "Amount:")),
+                format!("{} {tail}", lang.pick("收款账户尾号：", "Receiving account ending in")),
+                lang.pick("这笔款项暂时无法自动入账（例如店铺尚未绑定或付款方不是该站点的亚马逊付款主体），合规团队正在审核，审核后会入账或退回付款方。", "We could not credit this payment automatically (for example the store is not bound yet, or the payer is not the marketplace's paying entity). Our compliance team is reviewing it and will credit it or return it to the payer.").into(),
             ],
             link: None,
         },

@@ -35,7 +35,7 @@ struct Op {
     summary: &'static str,
     /// The JSON body's fields (strings unless marked); optional
     /// ones end with `?`. `name[]` is an array of strings, `name[{}]` an
-    /// array of objects, `name:bool` a boolean; a name starting with `@` is
+    /// array of objects, `name:bool` a boolean, `name:int` an integer; a name starting with `@` is
     /// a file, which makes the body `multipart/form-data`.
     body: &'static [&'static str],
     auth: Auth,
@@ -47,6 +47,20 @@ struct Op {
 const BAD_INPUT: (&str, &str) = ("422", "Invalid input: stable `code`, localized `message`");
 const SIGNED_OUT: (&str, &str) = ("401", "not_signed_in");
 const LIMITED: (&str, &str) = ("429", "rate_limited");
+
+/// POST routes wrapped in `crate::idempotency::layer()`: their operations
+/// document the `Idempotency-Key` header and its answers.
+pub const IDEMPOTENT: &[&str] = &[
+    "/api/v1/api-keys",
+    "/api/v1/team/invitations",
+    "/api/v1/receiving-accounts",
+    "/api/v1/receiving-accounts/{id}/mws-authorization",
+    "/api/v1/receiving-accounts/{id}/oauth-authorizations",
+    "/api/v1/fx/quotes",
+    "/api/v1/fx/quotes/{id}/execution",
+    "/api/v1/withdrawal-destinations",
+    "/api/v1/withdrawals",
+];
 
 const OPERATIONS: &[Op] = &[
     Op {
@@ -737,7 +751,7 @@ const OPERATIONS: &[Op] = &[
         method: HttpMethod::Post,
         path: "/api/v1/receiving-accounts/{id}/mws-authorization",
         tag: "store binding",
-        summary: "Bind with the Seller ID and MWS auth token copied from User Permissions (only where the marketplace still answers MWS; Amazon retired it in 2024)",
+        summary: "Bind with the Seller ID and MWS auth token copied from User Permissions (only where the marketplace still answers MWS; Amazon retired it in 2024); the verified pair is moved to SP-API with the Authorization API and checked like an OAuth binding, or stays authorized with finding mws_migration_unavailable / mws_migration_refused",
         body: &["seller_id", "mws_auth_token", "marketplace_id?"],
         auth: Auth::SignedIn,
         responses: &[
@@ -745,7 +759,7 @@ const OPERATIONS: &[Op] = &[
             ("409", "mws_retired"),
             (
                 "422",
-                "marketplace_id_as_seller_id / invalid_seller_id / invalid_mws_auth_token / seller_id_mismatch / mws_pair_refused",
+                "marketplace_id_as_seller_id / invalid_seller_id / invalid_mws_auth_token / seller_id_mismatch / mws_pair_refused / mws_token_revoked / mws_token_of_other_seller / mws_token_of_other_developer",
             ),
             ("403", "two_factor_required / forbidden_for_role"),
             SIGNED_OUT,
@@ -804,6 +818,419 @@ const OPERATIONS: &[Op] = &[
             BAD_INPUT,
         ],
     },
+    Op {
+        method: HttpMethod::Post,
+        path: "/bank/v1/notifications",
+        tag: "partner banks",
+        summary: "For configured partner banks: an ISO 20022 camt.054 (001.02 or 001.08) credit notification as application/xml. Each booked credit transaction becomes a payout exactly once (keyed on the UETR, else bank reference + end-to-end id): credited to the wallet of the bound store's seller, or held in suspense for compliance. Signed: X-Ferry-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>, at most 5 minutes old (docs/payouts.md)",
+        body: &[],
+        auth: Auth::Public,
+        responses: &[
+            (
+                "200",
+                "{status: accepted, transactions: [{entry, transaction, outcome: credited / held / duplicate / conflict / ignored, payout_id, reason, state}]}",
+            ),
+            (
+                "400",
+                "camt054_not_xml / camt054_unsupported_message / camt054_missing_element / camt054_invalid_*",
+            ),
+            ("401", "signature_missing / signature_invalid"),
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/ops/payouts",
+        tag: "ops payouts",
+        summary: "Payouts in a state, oldest first (query `state`: held (default), credited, released, returned): amount, creditor account, payer, references, hold reason",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[("200", "{payouts}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/payouts/{id}/release",
+        tag: "ops payouts",
+        summary: "Release a held payout from suspense to the wallet of the seller who owns the receiving account; seller_account_id confirms that seller. Audited (payout.released)",
+        body: &["receiving_account_id", "seller_account_id"],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "The payout, state released"),
+            ("404", "payout_not_found"),
+            ("409", "payout_not_held"),
+            (
+                "422",
+                "unknown_receiving_account / seller_mismatch / currency_mismatch / receiving_account_closed",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/payouts/{id}/return",
+        tag: "ops payouts",
+        summary: "Return a held payout to the payer: the money leaves suspense. Audited (payout.returned)",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "The payout, state returned"),
+            ("404", "payout_not_found"),
+            ("409", "payout_not_held"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/webhook-endpoints",
+        tag: "webhooks",
+        summary: "Add an endpoint (owner, admin). enabled_events: event types (payout.received, payout.held, payout.released, payout.returned, conversion.completed, withdrawal.pending, withdrawal.succeeded, withdrawal.failed, withdrawal.returned, store.binding_changed, kyc.status_changed) or [\"*\"]. The answer's secret (whsec_…) is shown only here; deliveries carry Ferry-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)> (docs/webhooks.md)",
+        body: &["url", "enabled_events[]", "description?"],
+        auth: Auth::SignedIn,
+        responses: &[
+            (
+                "201",
+                "{id, url, description, enabled_events, created_at_ms, secret}",
+            ),
+            ("403", "forbidden_for_role"),
+            ("409", "too_many_endpoints"),
+            (
+                "422",
+                "invalid_webhook_url / webhook_url_not_https / webhook_url_has_credentials / webhook_url_private / unknown_event_type / no_event_types / invalid_description",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/webhook-endpoints",
+        tag: "webhooks",
+        summary: "The account's endpoints (owner, admin)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{webhook_endpoints}"),
+            ("403", "forbidden_for_role"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/webhook-endpoints/{id}",
+        tag: "webhooks",
+        summary: "One endpoint (the secret is never shown again)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The endpoint"),
+            ("403", "forbidden_for_role"),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Delete,
+        path: "/api/v1/webhook-endpoints/{id}",
+        tag: "webhooks",
+        summary: "Delete an endpoint: nothing more is sent to it, pending retries stop; its log stays",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("204", "Deleted"),
+            ("403", "forbidden_for_role"),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/webhook-endpoints/{id}/deliveries",
+        tag: "webhooks",
+        summary: "The delivery log, newest first (100 attempts): delivery and event ids, event type, attempt number, manual, outcome (delivered, retrying, gave_up), status code, error, response snippet, duration",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{attempts}"),
+            ("403", "forbidden_for_role"),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/webhook-endpoints/{id}/test-events",
+        tag: "webhooks",
+        summary: "Send a webhook_endpoint.test event to this endpoint only",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("202", "{delivery_id}"),
+            ("403", "forbidden_for_role"),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/webhook-deliveries/{id}/redelivery",
+        tag: "webhooks",
+        summary: "Send a delivery again: same event id and body, new signature, 24 new hours of retries",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("202", "{delivery_id, event_id, endpoint_id}"),
+            ("403", "forbidden_for_role"),
+            ("404", "not_found"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/wallets",
+        tag: "wallets",
+        summary: "My wallets, one per currency, from the ledger: posted, available (posted minus withdrawals in flight) and pending, each as a decimal string and in minor units (`*_minor`)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{wallets}"),
+            ("403", "forbidden_for_role"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/wallets/{currency}/transactions",
+        tag: "wallets",
+        summary: "A wallet's history, newest first: kind (payout_received, conversion, withdrawal, ...), status (posted, pending, voided, expired), signed amount and posted change. Query: `limit` (1-200, default 50), `cursor` (the previous page's `next_cursor`)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "{transactions, next_cursor}"),
+            ("404", "wallet_not_found"),
+            ("422", "invalid_limit / invalid_cursor"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/wallets/{currency}/statement.csv",
+        tag: "wallets",
+        summary: "A statement as CSV (RFC 4180, UTF-8, CRLF): opening balance, each posted movement with the running balance, closing balance. Query: `from`, `to` (YYYY-MM-DD, whole UTC days, inclusive, at most a year; default this month)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "text/csv"),
+            ("404", "wallet_not_found"),
+            ("422", "invalid_date / invalid_period"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/settlements",
+        tag: "settlements",
+        summary: "Every imported settlement with its reconciliation (orders, fees, refunds, reserve, total, received, difference, status matched / not_received / short / over / no_payout_due, and the reason), and the inbound credits that match no settlement",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "{settlements, unmatched_credits}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/settlements/{id}",
+        tag: "settlements",
+        summary: "One settlement (Ferry's id or Amazon's settlement id) with its reconciliation",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "The settlement"), ("404", "not_found"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/settlements/imports",
+        tag: "settlements",
+        summary: "Upload a settlement report as downloaded from Seller Central (Flat File V2 by header name, 23 or 24 columns, or legacy V1; either decimal style; BOM, CRLF and padded values tolerated; at most 20 MB). The detail rows must add up to the report's total. 201 when new; 200 with outcome unchanged (same file) or replaced",
+        body: &["@file", "receiving_account_id?"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("201", "The settlement, outcome imported"),
+            ("200", "The settlement, outcome unchanged / replaced"),
+            ("403", "forbidden_for_role (viewers)"),
+            ("404", "not_found (receiving account)"),
+            ("413", "report_too_large"),
+            (
+                "422",
+                "report_* (unreadable, with line and column) / report_totals_mismatch / report_not_text / report_file_missing / report_currency_not_the_accounts",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/receiving-accounts/{id}/settlement-refresh",
+        tag: "settlements",
+        summary: "Refresh settlements over SP-API for the account's bound store: list financial event groups and settlement reports, download and import the reports not imported yet, and tie each settlement to its group (trace id, account tail)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            (
+                "200",
+                "{imported[], replaced[], unchanged[], already_imported_reports, groups_matched}",
+            ),
+            ("403", "forbidden_for_role (viewers)"),
+            ("404", "not_found"),
+            ("409", "store_not_authorized / no_store_linked"),
+            ("422", "report_* (a downloaded report cannot be read)"),
+            ("429", "marketplace_rate_limited"),
+            ("502", "marketplace_refused"),
+            ("503", "marketplace_unavailable"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/fx/rates",
+        tag: "fx",
+        summary: "The reference rates conversions are priced from (units per EUR, crossed via EUR), their date (`rates_as_of`) and source (ECB daily file, the bundled ECB snapshot, or a fixed table), the margin in basis points, the fee per sell currency and how long a quote lasts",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[
+            (
+                "200",
+                "{base, rates_as_of, rate_source, rates[{currency, per_eur}], margin_bps, fees, quote_ttl_secs}",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/fx/quotes",
+        tag: "fx",
+        summary: "Quote a conversion between the seller's wallets (after KYC approval; owner, admin, finance): sell_amount in major units of sell_currency. Shows everything before confirming: fee (sell currency, taken first), converted, mid_rate, amount_at_mid_rate, margin_bps and margin as money, customer_rate, and the net `buy` amount (rounded down to the minor unit); expires_at_ms (30 s by default)",
+        body: &["sell_currency", "buy_currency", "sell_amount"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("201", "The quote"),
+            ("403", "kyc_required / forbidden_for_role"),
+            (
+                "422",
+                "invalid_currency / fx_same_currency / fx_pair_unavailable / invalid_amount / fx_fee_exceeds_amount / amount_too_large",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/fx/quotes/{id}/execution",
+        tag: "fx",
+        summary: "Execute a quote once, confirming its amounts and currencies as shown (anything else is refused as altered): one linked set of ledger transfers, wallet -> FX position -> wallet, and the fee",
+        body: &[
+            "sell_currency",
+            "sell_amount_minor:int",
+            "buy_currency",
+            "buy_amount_minor:int",
+        ],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("200", "The executed quote"),
+            ("404", "not_found"),
+            (
+                "409",
+                "quote_already_executed / quote_altered / quote_failed",
+            ),
+            ("410", "quote_expired"),
+            ("422", "insufficient_funds"),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/withdrawal-destinations",
+        tag: "withdrawals",
+        summary: "Add a mainland bank account to withdraw to (session with two-factor): a UnionPay card number (Luhn-checked), the bank, and the holder, which must be the verified legal name (a company's registered Chinese or English name; whitespace and case do not matter)",
+        body: &["card_number", "bank_name", "holder_name"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("201", "The destination, card masked"),
+            (
+                "403",
+                "kyc_required / two_factor_required / forbidden_for_role",
+            ),
+            (
+                "422",
+                "invalid_card_number / invalid_bank_name / holder_name_mismatch",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/withdrawal-destinations",
+        tag: "withdrawals",
+        summary: "The account's bank accounts for withdrawals",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "{destinations}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Delete,
+        path: "/api/v1/withdrawal-destinations/{id}",
+        tag: "withdrawals",
+        summary: "Remove a bank account from the list (past withdrawals keep their copy)",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("204", "removed"), ("404", "not_found"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/withdrawals",
+        tag: "withdrawals",
+        summary: "Withdraw CNY or USD to a bank account, confirmed with the current two-factor code (or a recovery code). The fee (percent, minimum, cap) is charged on top; limits apply per withdrawal and per day (China time). The amount and fee are held at once; the bank's answer posts or voids the hold, and a later return is reversed. Statuses: pending, paid, failed, returned (and refused when the hold was refused). Sandbox bank: a card ending 0002 is refused, one ending 0036 is paid then returned days later, any other is paid",
+        body: &["destination_id", "currency", "amount", "two_factor_code"],
+        auth: Auth::SignedIn,
+        responses: &[
+            ("201", "The withdrawal"),
+            ("401", "invalid_code"),
+            (
+                "403",
+                "kyc_required / two_factor_not_enrolled / forbidden_for_role",
+            ),
+            ("404", "not_found (destination)"),
+            (
+                "422",
+                "unsupported_currency / invalid_amount / per_transaction_limit_exceeded / daily_limit_exceeded / insufficient_funds / holder_name_mismatch",
+            ),
+            SIGNED_OUT,
+        ],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/withdrawals",
+        tag: "withdrawals",
+        summary: "The account's withdrawals, newest first, with their statuses, and the fees and limits per currency",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "{withdrawals, terms}"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Get,
+        path: "/api/v1/withdrawals/{id}",
+        tag: "withdrawals",
+        summary: "One withdrawal: status (pending, paid, failed, returned, refused), amount, fee, destination, bank reference, failure reason",
+        body: &[],
+        auth: Auth::SignedIn,
+        responses: &[("200", "The withdrawal"), ("404", "not_found"), SIGNED_OUT],
+    },
+    Op {
+        method: HttpMethod::Post,
+        path: "/api/v1/ops/withdrawals/{id}/return",
+        tag: "ops withdrawals",
+        summary: "Record that the beneficiary's bank sent a paid withdrawal back: new ledger transfers return the amount and the fee to the seller's wallet, the seller is e-mailed. Audited (withdrawal.returned)",
+        body: &[],
+        auth: Auth::Operator,
+        responses: &[
+            ("200", "The withdrawal, status returned"),
+            ("404", "not_found"),
+            ("409", "withdrawal_not_paid"),
+            SIGNED_OUT,
+        ],
+    },
 ];
 
 fn string() -> ObjectBuilder {
@@ -815,7 +1242,7 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
         .tag(op.tag)
         .summary(Some(op.summary));
     for (status, description) in op.responses {
-        let mut response = ResponseBuilder::new().description(*description);
+        let mut response = ResponseBuilder::new().description(described(op, status, description));
         if !status.starts_with('2') {
             response = response.content(
                 "application/json",
@@ -855,6 +1282,19 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
                 .schema(Some(string())),
         );
     }
+    if is_idempotent(op) {
+        builder = idempotent(builder, op);
+    }
+    if op.path.contains("{currency}") {
+        builder = builder.parameter(
+            ParameterBuilder::new()
+                .name("currency")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some("ISO 4217 code, e.g. USD"))
+                .schema(Some(string())),
+        );
+    }
     if matches!(op.auth, Auth::SignedIn) {
         builder = builder
             .security(SecurityRequirement::new("session", Vec::<String>::new()))
@@ -867,6 +1307,59 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
         ));
     }
     builder.build()
+}
+
+/// The `Idempotency-Key` header and what it can answer (docs/idempotency.md).
+fn is_idempotent(op: &Op) -> bool {
+    matches!(op.method, HttpMethod::Post) && IDEMPOTENT.contains(&op.path)
+}
+
+fn idempotent(builder: OperationBuilder, op: &Op) -> OperationBuilder {
+    let header = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some("1-255 printable ASCII characters (a UUID). The same key and body within 24 hours replays the first answer with `Idempotent-Replayed: true`; another body with the key answers 422 idempotency_key_reused; while the first request runs, 409 idempotency_key_in_use (retry shortly)."))
+        .schema(Some(string()));
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(error_schema())).build(),
+            )
+            .build()
+    };
+    let mut builder = builder.parameter(header);
+    // Statuses the operation documents already get the codes appended
+    // where its own responses are written (`IDEMPOTENCY_CODES`).
+    for (status, code) in IDEMPOTENCY_CODES {
+        if !op
+            .responses
+            .iter()
+            .any(|(documented, _)| documented == status)
+        {
+            builder = builder.response(*status, error(code));
+        }
+    }
+    builder
+}
+
+const IDEMPOTENCY_CODES: &[(&str, &str)] = &[
+    ("400", "idempotency_key_invalid"),
+    ("409", "idempotency_key_in_use (retry shortly)"),
+    ("422", "idempotency_key_reused"),
+];
+
+/// A response's description, with the idempotency codes of its status.
+fn described(op: &Op, status: &str, description: &str) -> String {
+    let extra = IDEMPOTENCY_CODES
+        .iter()
+        .find(|(code_status, _)| is_idempotent(op) && *code_status == status);
+    match extra {
+        Some((_, code)) => format!("{description} / {code}"),
+        None => description.to_string(),
+    }
 }
 
 /// A body field's name and schema, by the conventions of [`Op::body`].
@@ -892,6 +1385,9 @@ fn body_field(
     }
     if let Some(name) = field.strip_suffix(":bool") {
         return (name, ObjectBuilder::new().schema_type(Type::Boolean).into());
+    }
+    if let Some(name) = field.strip_suffix(":int") {
+        return (name, ObjectBuilder::new().schema_type(Type::Integer).into());
     }
     (field, string().into())
 }

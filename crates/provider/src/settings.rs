@@ -26,6 +26,9 @@ pub struct Settings {
     pub kyc: crate::kyc::KycSettings,
     pub receiving: crate::receiving::ReceivingSettings,
     pub connector: crate::connector::ConnectorSettings,
+    pub webhooks: crate::webhooks::WebhookSettings,
+    pub fx: crate::fx::FxSettings,
+    pub withdrawals: crate::withdrawals::WithdrawalSettings,
 }
 
 impl Default for Settings {
@@ -42,6 +45,9 @@ impl Default for Settings {
             kyc: crate::kyc::KycSettings::default(),
             receiving: crate::receiving::ReceivingSettings::default(),
             connector: crate::connector::ConnectorSettings::default(),
+            webhooks: crate::webhooks::WebhookSettings::default(),
+            fx: crate::fx::FxSettings::default(),
+            withdrawals: crate::withdrawals::WithdrawalSettings::default(),
         }
     }
 }

@@ -71,7 +71,8 @@ pub async fn build(settings: &Settings) -> Result<BoundService, BuildError> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{bound}"));
-    let deliverer = Deliverer::new(settings)?;
+    let deliverer = Deliverer::new(settings, db.clone())?;
+    let reminders_url = public_url.clone();
     let state = AppState::new(db.clone(), settings, public_url)
         .await
         .map_err(|failure| match failure {
@@ -81,6 +82,18 @@ pub async fn build(settings: &Settings) -> Result<BoundService, BuildError> {
     if settings.outbox_worker {
         tokio::spawn(outbox::run_worker(db.clone(), deliverer, OUTBOX_IDLE));
     }
+    if settings.connector.reminder_interval_ms > 0 {
+        tokio::spawn(crate::stores::reminders::run(
+            db.clone(),
+            reminders_url,
+            Duration::from_millis(settings.connector.reminder_interval_ms),
+        ));
+    }
+    tokio::spawn(crate::payouts::store::sweep_at_startup(
+        db.clone(),
+        state.ledger.clone(),
+    ));
+    tokio::spawn(crate::withdrawals::bank::run_desk(state.clone()));
     Ok(BoundService::from_listener(
         SERVICE_NAME,
         listener,

@@ -2,6 +2,8 @@
 
 mod check;
 mod ops;
+mod payouts_import;
+mod settlement_import;
 
 use std::process::{Command, Output};
 

@@ -181,7 +181,7 @@ fn screenshot_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots")
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -212,14 +212,20 @@ pub struct Provider {
 
 impl Provider {
     pub async fn start() -> Provider {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like [`Provider::start`], with settings adjusted by `adjust`.
+    pub async fn start_with(adjust: impl FnOnce(&mut ferry_provider::Settings)) -> Provider {
         let database = TestDatabase::create().await.expect("a database");
         let data_dir = tempfile::tempdir().expect("a data folder");
-        let settings = ferry_provider::Settings {
+        let mut settings = ferry_provider::Settings {
             listen: "127.0.0.1:0".into(),
             database_url: database.url().to_string(),
             data_dir: data_dir.path().display().to_string(),
             ..ferry_provider::Settings::default()
         };
+        adjust(&mut settings);
         let service = ferry_provider::build(&settings)
             .await
             .expect("the provider starts");

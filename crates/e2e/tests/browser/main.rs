@@ -6,6 +6,8 @@
 //! a screenshot under `target/e2e-screenshots/<test>/`.
 
 mod harness;
+mod journey;
 mod seller_central;
 mod seller_onboarding;
+mod store_binding;
 mod verification;

@@ -9,10 +9,10 @@ use thirtyfour::prelude::*;
 const PASSWORD: &str = "东风 river lantern 2026 plum";
 
 /// What a seller types and uploads on the verification page.
-struct Submission<'a> {
-    fields: &'a [(&'a str, &'a str)],
-    document_slots: &'a [&'a str],
-    verified_name: &'a str,
+pub struct Submission<'a> {
+    pub fields: &'a [(&'a str, &'a str)],
+    pub document_slots: &'a [&'a str],
+    pub verified_name: &'a str,
 }
 
 #[tokio::test]
@@ -88,7 +88,7 @@ async fn verify_through_the_pages(
     browser.close().await;
 }
 
-async fn submit_verification(
+pub async fn submit_verification(
     provider: &Provider,
     browser: &mut Browser,
     submission: &Submission<'_>,
@@ -129,7 +129,7 @@ async fn submit_verification(
     assert!(submitted.contains("已提交，等待审核"), "{submitted}");
 }
 
-async fn approve_as_operator(
+pub async fn approve_as_operator(
     provider: &Provider,
     browser: &mut Browser,
     case_name: &str,

@@ -2,6 +2,7 @@
 //! `FERRY_TEST_POSTGRES_URL`).
 
 mod helpers;
+mod history;
 mod pending;
 mod transfers;
 mod verification;

@@ -3,12 +3,15 @@
 //! token-bucket rate limits answered with 429 and `x-amzn-RateLimit-Limit`,
 //! and an `x-amzn-RequestId` on every response.
 
+mod authorization;
+mod faults;
 mod finances;
 mod rate_limit;
 mod reports;
 pub(crate) mod sellers;
 mod transfers;
 
+pub use faults::Faults;
 pub use rate_limit::{Operation, RateLimiter};
 
 use crate::apps::{self, AccessTokenProblem, Grant};
@@ -28,6 +31,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-amzn-reques
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/authorization/v1/authorizationCode",
+            get(authorization::get_authorization_code),
+        )
         .route(
             "/sellers/v1/marketplaceParticipations",
             get(sellers::get_marketplace_participations),
@@ -103,6 +110,36 @@ impl SpApiError {
         )
     }
 
+    /// 429 with the operation's `x-amzn-RateLimit-Limit`.
+    fn quota_exceeded(operation: &Operation) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "QuotaExceeded",
+            "You exceeded your quota for the requested resource.",
+            "",
+        );
+        error.rate_limit = Some(operation.rate_header());
+        error
+    }
+
+    /// An operator-injected server error, in Amazon's words for it.
+    fn injected(status: StatusCode) -> Self {
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            return Self::new(
+                status,
+                "ServiceUnavailable",
+                "Service temporarily unavailable. Please try again.",
+                "",
+            );
+        }
+        Self::new(
+            status,
+            "InternalFailure",
+            "We encountered an internal error. Please try again.",
+            "",
+        )
+    }
+
     fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error in an SP-API operation");
         Self::new(
@@ -143,6 +180,9 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = SpApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, SpApiError> {
+        if let Some(status) = state.sp_api_faults.take() {
+            return Err(SpApiError::injected(status));
+        }
         let Some(token) = parts
             .headers
             .get(ACCESS_TOKEN_HEADER)
@@ -175,14 +215,7 @@ impl Caller {
         {
             return Ok(());
         }
-        let mut error = SpApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "QuotaExceeded",
-            "You exceeded your quota for the requested resource.",
-            "",
-        );
-        error.rate_limit = Some(operation.rate_header());
-        Err(error)
+        Err(SpApiError::quota_exceeded(operation))
     }
 }
 

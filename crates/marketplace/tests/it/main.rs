@@ -19,6 +19,7 @@ mod schema;
 mod settlements;
 mod signin;
 mod signup;
+mod spapi_authorization;
 mod spapi_finances;
 mod spapi_model;
 mod spapi_sellers;

@@ -43,6 +43,69 @@ async fn marketplace_participations_list_the_sellers_stores_in_amazons_shape() {
     assert_eq!(uk["marketplace"]["countryCode"], "GB");
 }
 
+fn us_suspended(body: &Value) -> &Value {
+    &body["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["marketplace"]["id"] == "ATVPDKIKX0DER")
+        .unwrap()["participation"]["hasSuspendedListings"]
+}
+
+#[tokio::test]
+async fn suspending_a_stores_listings_shows_in_its_participation_until_lifted() {
+    let app = spawn_app().await;
+    let (seller, _app, tokens) = app.authorized_seller("li").await;
+    let token = tokens["access_token"].as_str();
+    let suspension = format!(
+        "/sandbox/v1/sellers/{}/marketplaces/ATVPDKIKX0DER/listings-suspension",
+        seller.seller_id
+    );
+    let suspended = app
+        .post_json(&suspension, &serde_json::json!({ "suspended": true }))
+        .await;
+    assert_eq!(suspended.status(), 200);
+    let body: Value = call(&app, PARTICIPATIONS, token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    Model::load("sellers.json").assert_response(PARTICIPATIONS, 200, &body);
+    assert_eq!(us_suspended(&body), true);
+    let uk = body["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["marketplace"]["id"] == "A1F83G8C2ARO7P")
+        .unwrap();
+    assert_eq!(
+        uk["participation"]["hasSuspendedListings"], false,
+        "only the one marketplace's store"
+    );
+
+    app.post_json(&suspension, &serde_json::json!({ "suspended": false }))
+        .await;
+    let body: Value = call(&app, PARTICIPATIONS, token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(us_suspended(&body), false);
+
+    let elsewhere = app
+        .post_json(
+            &format!(
+                "/sandbox/v1/sellers/{}/marketplaces/A1AM78C64UM0Y8/listings-suspension",
+                seller.seller_id
+            ),
+            &serde_json::json!({ "suspended": true }),
+        )
+        .await;
+    assert_eq!(elsewhere.status(), 404);
+    let error: Value = elsewhere.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "participation_not_found");
+}
+
 #[tokio::test]
 async fn the_account_carries_business_type_plan_and_registered_name() {
     let app = spawn_app().await;
@@ -163,4 +226,60 @@ async fn the_burst_is_fifteen_then_429_quota_exceeded_per_seller_and_app() {
         200,
         "each seller and app pair has its own bucket"
     );
+}
+
+#[tokio::test]
+async fn injected_faults_answer_the_next_calls_with_a_server_error_then_stop() {
+    let app = spawn_app().await;
+    let (_seller, _app, tokens) = app.authorized_seller("li").await;
+    let token = tokens["access_token"].as_str();
+    let injected = app
+        .post_json(
+            "/sandbox/v1/faults/sp-api",
+            &serde_json::json!({ "status": 503, "count": 2 }),
+        )
+        .await;
+    assert_eq!(injected.status(), 200);
+    let pending: Value = injected.json().await.unwrap();
+    assert_eq!(
+        pending,
+        serde_json::json!({ "status": 503, "remaining": 2 })
+    );
+
+    for remaining in [1, 0] {
+        let response = call(&app, PARTICIPATIONS, token).await;
+        assert_eq!(response.status(), 503);
+        assert!(response.headers().contains_key("x-amzn-RequestId"));
+        let body: Value = response.json().await.unwrap();
+        Model::load("sellers.json").assert_response(PARTICIPATIONS, 503, &body);
+        assert_eq!(body["errors"][0]["code"], "ServiceUnavailable");
+        let pending: Value = app
+            .get("/sandbox/v1/faults/sp-api")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(pending["remaining"], remaining);
+    }
+    assert_eq!(call(&app, PARTICIPATIONS, token).await.status(), 200);
+
+    app.post_json(
+        "/sandbox/v1/faults/sp-api",
+        &serde_json::json!({ "status": 500, "count": 1 }),
+    )
+    .await;
+    let response = call(&app, ACCOUNT, None).await;
+    assert_eq!(response.status(), 500, "before authorization, as at Amazon");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "InternalFailure");
+
+    let not_a_server_error = app
+        .post_json(
+            "/sandbox/v1/faults/sp-api",
+            &serde_json::json!({ "status": 429, "count": 1 }),
+        )
+        .await;
+    assert_eq!(not_a_server_error.status(), 400);
+    let error: Value = not_a_server_error.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "invalid_status");
 }

@@ -203,6 +203,12 @@ impl Db {
         self.writer.close().await;
         self.reader.close().await;
     }
+
+    /// Whether [`Db::close`] was called: the service is shutting down and
+    /// background workers should end.
+    pub fn is_closed(&self) -> bool {
+        self.writer.is_closed()
+    }
 }
 
 fn pool_options(max_connections: u32) -> AnyPoolOptions {

@@ -49,9 +49,17 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/password-resets", post(request_reset))
         .route("/api/v1/password-resets/confirm", post(confirm_reset))
         .route("/api/v1/audit-log", get(audit_log))
-        .route("/api/v1/api-keys", post(create_api_key).get(list_api_keys))
+        .route(
+            "/api/v1/api-keys",
+            post(create_api_key)
+                .layer(crate::idempotency::layer())
+                .get(list_api_keys),
+        )
         .route("/api/v1/api-keys/{id}", delete(revoke_api_key))
-        .route("/api/v1/team/invitations", post(invite_member))
+        .route(
+            "/api/v1/team/invitations",
+            post(invite_member).layer(crate::idempotency::layer()),
+        )
         .route("/api/v1/team/invitations/accept", post(accept_invitation))
         .route("/api/v1/team/members", get(list_members))
         .route(
@@ -189,7 +197,7 @@ impl FromRequestParts<AppState> for SignedIn {
 }
 
 /// The key of an `Authorization: Bearer fk_…` header.
-fn bearer_key(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer_key(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let key = value.strip_prefix("Bearer ")?.trim();
     key.starts_with(api_keys::KEY_PREFIX)

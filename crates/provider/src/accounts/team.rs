@@ -35,6 +35,14 @@ pub enum Permission {
     /// Change members' roles, set the security policy, close the account
     /// (owner only).
     ManageAccount,
+    /// Add, inspect and delete webhook endpoints, resend deliveries
+    /// (owner and admins).
+    ManageWebhooks,
+    /// See the wallets' balances, history and statements (every role).
+    ViewMoney,
+    /// Convert, withdraw and manage withdrawal bank accounts (everyone but
+    /// viewers).
+    MoveMoney,
 }
 
 impl Role {
@@ -63,7 +71,11 @@ impl Role {
             Permission::ManageTeam | Permission::ReadAuditLog | Permission::ManageAccount => {
                 self == Self::Owner
             }
-            Permission::ViewTeam => matches!(self, Self::Owner | Self::Admin),
+            Permission::ViewTeam | Permission::ManageWebhooks => {
+                matches!(self, Self::Owner | Self::Admin)
+            }
+            Permission::ViewMoney => true,
+            Permission::MoveMoney => self != Self::Viewer,
         }
     }
 }
@@ -341,6 +353,18 @@ mod tests {
             Role::Owner.may(Permission::ManageTeam) && Role::Owner.may(Permission::ReadAuditLog)
         );
         assert!(Role::Admin.may(Permission::ViewTeam) && !Role::Finance.may(Permission::ViewTeam));
+        assert!(
+            Role::Owner.may(Permission::ManageWebhooks)
+                && Role::Admin.may(Permission::ManageWebhooks)
+        );
+        assert!(
+            !Role::Finance.may(Permission::ManageWebhooks)
+                && !Role::Viewer.may(Permission::ManageWebhooks)
+        );
+        for role in [Role::Owner, Role::Admin, Role::Finance, Role::Viewer] {
+            assert!(role.may(Permission::ViewMoney), "{role:?}");
+            assert_eq!(role.may(Permission::MoveMoney), role != Role::Viewer);
+        }
         assert_eq!(Role::parse("finance"), Ok(Role::Finance));
         assert_eq!(Role::parse("root"), Err(Problem::InvalidRole));
     }

@@ -5,6 +5,7 @@
 //! they expire, and maps failures to what a seller can act on.
 
 pub mod cipher;
+pub mod reports;
 pub mod sandbox;
 
 use crate::receiving::problem::StoreProblem;
@@ -48,6 +49,9 @@ pub struct ConnectorSettings {
     /// A 429 whose rate implies a longer wait than this is not retried:
     /// the seller is told when to try again instead.
     pub max_rate_limit_wait_ms: u64,
+    /// How often the yearly re-authorization reminders are looked for
+    /// (`stores::reminders`); 0 turns the job off in this process.
+    pub reminder_interval_ms: u64,
 }
 
 pub const SANDBOX_URL: &str = "http://127.0.0.1:8090";
@@ -68,6 +72,7 @@ impl Default for ConnectorSettings {
             request_timeout_ms: 5_000,
             max_attempts: 3,
             max_rate_limit_wait_ms: 2_000,
+            reminder_interval_ms: 60 * 60 * 1000,
         }
     }
 }
@@ -97,6 +102,15 @@ impl From<ConnectorError> for StoreProblem {
         }
     }
 }
+
+/// What LWA's grantless grant hands out: a token for the app itself.
+#[derive(Debug, Clone, Deserialize)]
+struct GrantlessToken {
+    access_token: String,
+}
+
+/// The grantless scope of the Authorization API (MWS → SP-API migration).
+const MIGRATION_SCOPE: &str = "sellingpartnerapi::migration";
 
 /// What LWA hands out.
 #[derive(Debug, Clone, Deserialize)]
@@ -159,6 +173,85 @@ impl Connector {
         Ok(tokens)
     }
 
+    /// Moves a seller's MWS authorization of Ferry's developer ID to
+    /// SP-API (Authorization API v1): a grantless migration token, then
+    /// `getAuthorizationCode`, then the code for tokens like a consent's
+    /// code (a migration code is sent to no redirect URI).
+    pub async fn migrate_mws_authorization(
+        &self,
+        seller_id: &str,
+        developer_id: &str,
+        mws_auth_token: &str,
+    ) -> Result<Tokens, ConnectorError> {
+        let grantless: GrantlessToken = self
+            .token_request(&[
+                ("grant_type", "client_credentials"),
+                ("scope", MIGRATION_SCOPE),
+            ])
+            .await?;
+        let code = self
+            .authorization_code(
+                &grantless.access_token,
+                seller_id,
+                developer_id,
+                mws_auth_token,
+            )
+            .await?;
+        let tokens: Tokens = self
+            .token_request(&[("grant_type", "authorization_code"), ("code", &code)])
+            .await?;
+        self.remember(&tokens);
+        Ok(tokens)
+    }
+
+    /// `GET /authorization/v1/authorizationCode` with a grantless token.
+    async fn authorization_code(
+        &self,
+        grantless_token: &str,
+        seller_id: &str,
+        developer_id: &str,
+        mws_auth_token: &str,
+    ) -> Result<String, ConnectorError> {
+        let url = format!(
+            "{}/authorization/v1/authorizationCode",
+            self.settings.sp_api_url.trim_end_matches('/')
+        );
+        let query = [
+            ("sellingPartnerId", seller_id),
+            ("developerId", developer_id),
+            ("mwsAuthToken", mws_auth_token),
+        ];
+        for attempt in 1..=self.attempts() {
+            let sent = self
+                .http
+                .get(&url)
+                .query(&query)
+                .header("x-amz-access-token", grantless_token)
+                .send()
+                .await;
+            let response = match sent {
+                Ok(response) if !response.status().is_server_error() => response,
+                _ => {
+                    self.back_off(attempt).await;
+                    continue;
+                }
+            };
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            return match status {
+                200..=299 => body["payload"]["authorizationCode"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| ConnectorError::Refused("the answer has no code".into())),
+                // One request per second: a second pause is not worth it
+                // in a seller's request; the seller is asked to try again.
+                429 => Err(ConnectorError::RateLimited { retry_after_s: 1 }),
+                _ => Err(ConnectorError::Refused(sp_api_message(&body))),
+            };
+        }
+        Err(ConnectorError::Unavailable)
+    }
+
     /// A live access token for `refresh_token`, from the cache while it lasts.
     pub async fn access_token(&self, refresh_token: &str) -> Result<String, ConnectorError> {
         if let Some(token) = self.cached(refresh_token) {
@@ -203,7 +296,10 @@ impl Connector {
         cache.remove(&Self::cache_key(refresh_token));
     }
 
-    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<Tokens, ConnectorError> {
+    async fn token_request<T: serde::de::DeserializeOwned>(
+        &self,
+        grant: &[(&str, &str)],
+    ) -> Result<T, ConnectorError> {
         let mut form: Vec<(&str, &str)> = grant.to_vec();
         form.push(("client_id", &self.settings.client_id));
         form.push(("client_secret", self.settings.client_secret.expose()));

@@ -101,7 +101,8 @@ pub fn connector_settings(
 
 /// Files each programme's bank in the sandbox's directory as a
 /// participating provider that answers at `provider_url`'s verification
-/// endpoint, signing with `signing_secret`.
+/// endpoint and takes credit notifications (the sandbox's payout rail) at
+/// its bank notification endpoint, signing both with `signing_secret`.
 pub async fn register_programmes(
     http: &reqwest::Client,
     sandbox_url: &str,
@@ -115,6 +116,11 @@ pub async fn register_programmes(
         provider_url.trim_end_matches('/'),
         verification::PATH
     );
+    let notification_url = format!(
+        "{}{}",
+        provider_url.trim_end_matches('/'),
+        crate::payouts::NOTIFICATIONS_PATH
+    );
     for programme in programmes {
         let (code_type, code) = programme.directory_key();
         post(
@@ -127,6 +133,7 @@ pub async fn register_programmes(
                 "kind": "payment_provider",
                 "participating": true,
                 "account_verification_url": verification_url,
+                "notification_url": notification_url,
                 "signing_secret": signing_secret.expose(),
             }),
         )

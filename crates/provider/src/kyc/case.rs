@@ -437,6 +437,19 @@ async fn transition(
     .bind(step.due_at_ms)
     .execute(&mut *conn)
     .await?;
+    let data = json!({
+        "case_id": step.case_id,
+        "status": step.to.as_str(),
+        "previous_status": from.as_str(),
+    });
+    crate::webhooks::emit(
+        conn,
+        step.account_id,
+        crate::webhooks::EventType::KycStatusChanged,
+        data,
+        now_ms,
+    )
+    .await?;
     Ok(from)
 }
 

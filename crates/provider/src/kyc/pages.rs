@@ -14,11 +14,11 @@ use crate::accounts::types::AccountKind;
 use crate::app::{AppState, now_ms};
 use crate::error::Problem;
 use crate::i18n::Lang;
+use crate::web::see_other;
 use crate::web::{Frame, MaybeSignedIn, layout};
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::LOCATION;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -56,10 +56,6 @@ const COMPANY_DOCUMENTS: &[&str] = &[
     "legal_rep_id_card_front",
     "legal_rep_id_card_back",
 ];
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
-}
 
 /// Constant-time comparison of the session's CSRF token with a form's.
 pub fn token_matches(expected: &str, submitted: &str) -> bool {

@@ -14,6 +14,7 @@ use crate::kyc::checks::Outcome;
 use crate::kyc::mails::{format_due, reason_label};
 use crate::kyc::pages::token_matches;
 use crate::kyc::problem::{Fault, field_label};
+use crate::web::see_other;
 use crate::web::{Frame, layout};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, Path, State};
@@ -58,10 +59,6 @@ impl FromRequestParts<AppState> for MaybeOperator {
             }
         }
     }
-}
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
 }
 
 fn page(lang: Lang, uri: &Uri, status: StatusCode, title: &str, content: Markup) -> Response {
@@ -163,6 +160,7 @@ async fn home(
     let content = html! {
         p { (session.operator.email) }
         (sign_out_form(lang, &session.csrf_token))
+        p { a href="/ops/payouts" { (lang.pick("待处理的回款", "Held payouts")) } }
         h2 { (lang.pick("待审核（按提交时间）", "Waiting for review (oldest first)")) }
         @if queue.is_empty() { p { (lang.pick("没有待审核的申请。", "Nothing is waiting.")) } }
         table {

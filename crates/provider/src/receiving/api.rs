@@ -21,7 +21,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/receiving-accounts",
-            get(list_accounts).post(open_account),
+            get(list_accounts)
+                .post(open_account)
+                .layer(crate::idempotency::layer()),
         )
         .route("/api/v1/receiving-accounts/{id}", get(get_account))
 }
@@ -62,8 +64,20 @@ pub fn account_json(
         "swift": programme.map(|p| details::swift_fields(account, p)),
         "steps": programme.map(|p| details::steps(account, p, lang)),
         "binding": binding.map(stores::Binding::to_json),
+        // The developer the seller authorizes in Seller Central's User
+        // Permissions for the legacy Seller ID + MWS token binding; absent
+        // when the marketplace no longer offers MWS.
+        "mws_developer_id": mws_developer_id(app),
         "created_at_ms": account.created_at_ms,
     })
+}
+
+fn mws_developer_id(app: &AppState) -> Option<&str> {
+    let settings = &app.collection.connector.settings;
+    settings
+        .mws_verify_url
+        .as_ref()
+        .and(settings.mws_developer_id.as_deref())
 }
 
 async fn open_account(

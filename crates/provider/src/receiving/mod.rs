@@ -30,6 +30,9 @@ pub struct ReceivingSettings {
     pub programmes: Vec<Programme>,
     /// Marketplaces allowed to ask whether an account is Ferry's.
     pub marketplaces: Vec<RegisteredMarketplace>,
+    /// Partner banks allowed to notify credits to Ferry's accounts
+    /// (`POST /bank/v1/notifications`), each with its signing secret.
+    pub partner_banks: Vec<crate::payouts::PartnerBank>,
 }
 
 impl Default for ReceivingSettings {
@@ -37,6 +40,7 @@ impl Default for ReceivingSettings {
         Self {
             programmes: programmes::sandbox_programmes(),
             marketplaces: Vec::new(),
+            partner_banks: Vec::new(),
         }
     }
 }

@@ -7,16 +7,15 @@
 use super::accounts::{self, OpenRequest, ReceivingAccount};
 use super::details::{self, Field};
 use super::problem::Fail;
-use crate::accounts::sessions::Current;
 use crate::app::AppState;
 use crate::error::Problem;
 use crate::i18n::Lang;
 use crate::stores::binding::{self, MwsRequest};
-use crate::stores::{Binding, BindingState, binding_of};
+use crate::stores::{Binding, BindingState, binding_of, checks};
 use crate::web::{Frame, MaybeSignedIn, layout};
+use crate::web::{csrf_ok, see_other};
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::header::LOCATION;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,22 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/receiving-accounts/{id}/authorize", post(authorize_submit))
         .route("/receiving-accounts/{id}/check", post(check_submit))
         .route("/receiving-accounts/{id}/mws", post(mws_submit))
-}
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
-}
-
-/// The session's synchronizer token, compared in constant time.
-fn csrf_ok(current: &Current, submitted: &str) -> bool {
-    let expected = current.csrf_token.as_bytes();
-    let submitted = submitted.as_bytes();
-    expected.len() == submitted.len()
-        && expected
-            .iter()
-            .zip(submitted)
-            .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
 }
 
 struct PageContext<'a> {
@@ -243,8 +226,8 @@ fn state_text(state: BindingState, lang: Lang) -> &'static str {
         ),
         BindingState::Bound => lang.pick("已绑定", "Bound"),
         BindingState::Mismatch => lang.pick(
-            "信息不一致（已转合规审核）",
-            "Mismatch (sent to compliance review)",
+            "未绑定：有不一致之处（见下）",
+            "Not bound: something disagrees (see below)",
         ),
         BindingState::ExpiredOrRevoked => lang.pick(
             "授权已过期或被撤销，请重新授权",
@@ -287,7 +270,11 @@ fn binding_section(
                 p { (lang.pick("状态：", "State: ")) strong data-state=(binding.state.code()) { (state_text(binding.state, lang)) } }
                 @if let Some(problems) = binding.findings["problems"].as_array() {
                     @if !problems.is_empty() {
-                        ul { @for problem in problems { li { code { (problem.as_str().unwrap_or_default()) } } } }
+                        ul.binding-problems {
+                            @for problem in problems.iter().filter_map(serde_json::Value::as_str) {
+                                li data-problem=(problem) { (checks::problem_text(problem, lang)) }
+                            }
+                        }
                     }
                 }
             }
@@ -310,6 +297,11 @@ fn binding_section(
         @if mws_offered {
             details {
                 summary { (lang.pick("用卖家编号和 MWS 授权令牌绑定（旧方式）", "Bind with Seller ID and MWS auth token (legacy)")) }
+                p {
+                    (lang.pick("先在卖家平台“用户权限”页授权 Ferry 的开发者编号 ", "First authorize Ferry's developer ID "))
+                    code.developer-id { (app.collection.connector.settings.mws_developer_id.as_deref().unwrap_or_default()) }
+                    (lang.pick("，再把页面显示的卖家编号和 MWS 授权令牌填到下面。", " on Seller Central's User Permissions page, then enter the Seller ID and MWS auth token it shows below."))
+                }
                 form method="post" action={ (base) "/mws" } {
                     input type="hidden" name="csrf" value=(csrf);
                     (marketplace_choice(account, lang))

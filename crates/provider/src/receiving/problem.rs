@@ -27,7 +27,13 @@ pub enum StoreProblem {
     SignatureInvalid,
     InvalidMwsAuthToken(String),
     SellerIdMismatch,
+    /// The marketplace never issued this MWS token.
     MwsPairRefused,
+    MwsTokenRevoked,
+    /// The token was issued by another seller than the Seller ID entered.
+    MwsTokenOfOtherSeller,
+    /// The seller issued the token to another developer ID than Ferry's.
+    MwsTokenOfOtherDeveloper,
     MwsRetired,
     OAuthStateInvalid,
     AuthorizationRefused,
@@ -79,6 +85,9 @@ impl StoreProblem {
             Self::InvalidMwsAuthToken(_) => "invalid_mws_auth_token",
             Self::SellerIdMismatch => "seller_id_mismatch",
             Self::MwsPairRefused => "mws_pair_refused",
+            Self::MwsTokenRevoked => "mws_token_revoked",
+            Self::MwsTokenOfOtherSeller => "mws_token_of_other_seller",
+            Self::MwsTokenOfOtherDeveloper => "mws_token_of_other_developer",
             Self::MwsRetired => "mws_retired",
             Self::OAuthStateInvalid => "oauth_state_invalid",
             Self::AuthorizationRefused => "authorization_refused",
@@ -169,8 +178,20 @@ impl StoreProblem {
                 "This Seller ID is not the store this receiving account was opened for. Check that you are signed in to the right Seller Central account.",
             ),
             Self::MwsPairRefused => fixed(
-                "亚马逊不认可这组卖家编号和授权令牌：令牌可能已被撤销，或是授权给了其他卖家或其他开发者。请在“用户权限”中重新授权 Ferry 的开发者编号，并复制新的令牌。",
-                "Amazon does not recognise this Seller ID and token together: the token may have been revoked, or it was issued for another seller or another developer. Authorize Ferry's developer ID again under User Permissions and copy the new token.",
+                "亚马逊没有签发过这个授权令牌，可能是复制时有遗漏或多余的字符。请在卖家平台“用户权限”中授权 Ferry 的开发者编号，并完整复制页面上显示的令牌。",
+                "Amazon never issued this auth token; it may have been copied incompletely. Authorize Ferry's developer ID under User Permissions in Seller Central and copy the whole token the page shows.",
+            ),
+            Self::MwsTokenRevoked => fixed(
+                "该授权令牌已在卖家平台“用户权限”中被撤销。请重新授权 Ferry 的开发者编号，并复制新的令牌。",
+                "This auth token was revoked under User Permissions in Seller Central. Authorize Ferry's developer ID again and copy the new token.",
+            ),
+            Self::MwsTokenOfOtherSeller => fixed(
+                "该授权令牌属于另一个卖家账户，与您填写的卖家编号不符。请登录该店铺的卖家平台账户，在“用户权限”中授权 Ferry 并复制那里显示的卖家编号和令牌。",
+                "This auth token belongs to another seller account than the Seller ID you entered. Sign in to this store's Seller Central account, authorize Ferry under User Permissions and copy the Seller ID and token shown there.",
+            ),
+            Self::MwsTokenOfOtherDeveloper => fixed(
+                "该授权令牌是授权给另一个开发者的，不是 Ferry。请在“用户权限”中填写 Ferry 的开发者编号（见本页说明）进行授权，并复制新的令牌。",
+                "This auth token was issued to another developer, not Ferry. Under User Permissions, authorize Ferry's developer ID (shown on this page) and copy the new token.",
             ),
             Self::MwsRetired => fixed(
                 "亚马逊已于 2024 年停用 MWS 授权令牌，请使用“授权”按钮通过卖家平台授权 Ferry。",

@@ -25,11 +25,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/receiving-accounts/{id}/mws-authorization",
-            post(mws_authorization),
+            post(mws_authorization).layer(crate::idempotency::layer()),
         )
         .route(
             "/api/v1/receiving-accounts/{id}/oauth-authorizations",
-            post(oauth_authorization),
+            post(oauth_authorization).layer(crate::idempotency::layer()),
         )
         .route(
             "/api/v1/receiving-accounts/{id}/binding-checks",

@@ -104,17 +104,38 @@ pub async fn bind_with_mws(
         .await
         .map_err(|_| StoreProblem::MarketplaceUnavailable)?;
     if answer["valid"] != true {
-        return Err(StoreProblem::MwsPairRefused.into());
+        return Err(refused_pair(answer["reason"].as_str()).into());
     }
+    // MWS itself is retired, so the verified pair opens nothing Ferry could
+    // use; Amazon's Authorization API moves it to an SP-API authorization
+    // (a refresh token), after which the binding is checked as after OAuth.
+    // The MWS token itself is not kept.
+    let migrated = app
+        .collection
+        .connector
+        .migrate_mws_authorization(seller_id.as_str(), developer_id, token.as_str())
+        .await;
     let now = now_ms();
-    // The token itself is not kept: MWS is retired, so it opens nothing
-    // Ferry could use; the binding records that the pair was verified.
+    let (refresh_token_sealed, problems) = match migrated {
+        Ok(tokens) => {
+            let sealed = app
+                .collection
+                .cipher
+                .seal(&tokens.refresh_token, &account.id)
+                .map_err(Fail::internal)?;
+            (Some(sealed), json!([]))
+        }
+        Err(error) => {
+            tracing::warn!(?error, "an MWS authorization was not migrated to SP-API");
+            (None, json!([migration_problem(&error)]))
+        }
+    };
     let binding = Binding {
         receiving_account_id: account.id.clone(),
         method: Method::Mws,
-        refresh_token_sealed: None,
+        refresh_token_sealed,
         state: BindingState::Authorized,
-        findings: json!({ "problems": [], "mws_verified": true }),
+        findings: json!({ "problems": problems, "mws_verified": true }),
         authorized_at_ms: now,
         reauthorize_by_at_ms: now + AUTHORIZATION_LIFETIME_MS,
         checked_at_ms: None,
@@ -124,7 +145,52 @@ pub async fn bind_with_mws(
         seller_id,
     };
     record_authorization(app, current, &account, &store, &binding, now).await?;
-    Ok(binding)
+    if binding.refresh_token_sealed.is_none() {
+        return Ok(binding);
+    }
+    first_check(app, current, id, binding).await
+}
+
+/// The finding shown when a verified MWS pair could not be moved to SP-API:
+/// the seller then authorizes with OAuth.
+fn migration_problem(error: &crate::connector::ConnectorError) -> &'static str {
+    use crate::connector::ConnectorError;
+    match error {
+        ConnectorError::Unavailable | ConnectorError::RateLimited { .. } => {
+            "mws_migration_unavailable"
+        }
+        ConnectorError::InvalidGrant | ConnectorError::Refused(_) => "mws_migration_refused",
+    }
+}
+
+/// The first check runs right after authorizing; a busy marketplace leaves
+/// the binding "authorized" for the seller to check again.
+async fn first_check(
+    app: &AppState,
+    current: &Current,
+    id: &str,
+    binding: Binding,
+) -> Result<Binding, Fail> {
+    let account = own_account(app, current, id).await?;
+    match checks::check(app, &account, &binding).await {
+        Ok(checked) => Ok(checked),
+        Err(Fail::Store(problem)) => {
+            tracing::info!(code = problem.code(), "first binding check deferred");
+            Ok(binding)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The seller-facing problem for the reason the marketplace refused an MWS
+/// pair; a reason it adds later reads as a token it never issued.
+fn refused_pair(reason: Option<&str>) -> StoreProblem {
+    match reason {
+        Some("revoked") => StoreProblem::MwsTokenRevoked,
+        Some("other_seller") => StoreProblem::MwsTokenOfOtherSeller,
+        Some("other_developer") => StoreProblem::MwsTokenOfOtherDeveloper,
+        _ => StoreProblem::MwsPairRefused,
+    }
 }
 
 /// Links the store (for an account without one) and saves the binding, in
@@ -327,17 +393,7 @@ pub async fn finish_oauth(
         seller_id,
     };
     record_authorization(app, current, &account, &store, &binding, now).await?;
-    let account = own_account(app, current, &id).await?;
-    // The first check runs now; a busy marketplace leaves it "authorized"
-    // for the seller to check again.
-    let checked = match checks::check(app, &account, &binding).await {
-        Ok(checked) => checked,
-        Err(Fail::Store(problem)) => {
-            tracing::info!(code = problem.code(), "first binding check deferred");
-            binding
-        }
-        Err(other) => return Err(other),
-    };
+    let checked = first_check(app, current, &id, binding).await?;
     Ok((id, checked))
 }
 

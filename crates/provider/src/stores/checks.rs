@@ -7,6 +7,7 @@ use super::{Binding, BindingState, save};
 use crate::app::{AppState, now_ms};
 use crate::audit::{self, Event};
 use crate::connector::ConnectorError;
+use crate::i18n::Lang;
 use crate::receiving::accounts::{ReceivingAccount, Store, VerifiedNames, verified_names};
 use crate::receiving::problem::{Fail, StoreProblem};
 use serde_json::{Value, json};
@@ -92,6 +93,45 @@ impl Findings {
             "default_deposit_holder": self.default_holder,
             "problems": problems,
         })
+    }
+}
+
+/// What a finding's problem code means to the seller, and what to do.
+pub fn problem_text(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "store_not_participating" => lang.pick(
+            "亚马逊表示该店铺未在此站点经营（或站点币种与账户币种不同）。",
+            "Amazon says the store does not sell in this marketplace (or the marketplace pays out in another currency).",
+        ),
+        "suspended_listings" => lang.pick(
+            "亚马逊暂停了该店铺在此站点的商品（见卖家平台“账户状况”）。在恢复之前不能绑定；恢复后请点击“检查绑定”。",
+            "Amazon has suspended this store's listings in the marketplace (see Account Health in Seller Central). The store cannot be bound until they are reinstated; then click Check binding.",
+        ),
+        "business_name_mismatch" => lang.pick(
+            "卖家平台登记的公司名称与您实名认证的名称不一致，已转合规审核。",
+            "The business name in Seller Central is not the name you verified with us; it has gone to compliance review.",
+        ),
+        "deposit_holder_mismatch" => lang.pick(
+            "默认存款方式的账户名与本收款账户的账户名不一致。",
+            "The default deposit method's account holder is not this receiving account's holder name.",
+        ),
+        "default_deposit_method_is_not_this_account" => lang.pick(
+            "请在卖家平台把本账户设为该站点的默认存款方式，然后点击“检查绑定”。",
+            "Set this account as the marketplace's default deposit method in Seller Central, then click Check binding.",
+        ),
+        "invalid_grant" => lang.pick(
+            "授权已过期或在卖家平台被撤销，请重新授权。",
+            "The authorization expired or was revoked in Seller Central; authorize again.",
+        ),
+        "mws_migration_unavailable" => lang.pick(
+            "卖家编号和 MWS 授权令牌已核实，但暂时无法连接亚马逊把这项授权转为 SP-API 授权。请点击“授权”在卖家平台授权 Ferry（或稍后重新提交令牌）。",
+            "Your Seller ID and MWS auth token are correct, but we could not reach Amazon to move this authorization to SP-API. Click Authorize to authorize Ferry in Seller Central (or submit the token again later).",
+        ),
+        "mws_migration_refused" => lang.pick(
+            "卖家编号和 MWS 授权令牌已核实，但亚马逊没有同意把这项授权转为 SP-API 授权。请点击“授权”在卖家平台授权 Ferry。",
+            "Your Seller ID and MWS auth token are correct, but Amazon did not agree to move this authorization to SP-API. Click Authorize to authorize Ferry in Seller Central.",
+        ),
+        _ => lang.pick("请联系客服。", "Please contact support."),
     }
 }
 

@@ -137,13 +137,21 @@ pub async fn binding_of(
     }))
 }
 
-/// Inserts or replaces the binding of an account.
+/// Inserts or replaces the binding of an account; a new state is announced
+/// to the seller's webhooks (`store.binding_changed`).
 pub async fn save(
     conn: &mut AnyConnection,
     account_id: &str,
     binding: &Binding,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    let previous: Option<String> =
+        sqlx::query("SELECT state FROM store_bindings WHERE receiving_account_id = $1")
+            .bind(&binding.receiving_account_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.try_get("state"))
+            .transpose()?;
     sqlx::query(
         "INSERT INTO store_bindings (receiving_account_id, account_id, method, refresh_token_sealed, \
          state, findings, authorized_at_ms, reauthorize_by_at_ms, checked_at_ms, updated_at_ms) \
@@ -165,7 +173,23 @@ pub async fn save(
     .bind(binding.reauthorize_by_at_ms)
     .bind(binding.checked_at_ms)
     .bind(now_ms)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if previous.as_deref() != Some(binding.state.code()) {
+        let data = json!({
+            "receiving_account_id": binding.receiving_account_id,
+            "state": binding.state.code(),
+            "previous_state": previous,
+            "method": binding.method.code(),
+        });
+        crate::webhooks::emit(
+            conn,
+            account_id,
+            crate::webhooks::EventType::StoreBindingChanged,
+            data,
+            now_ms,
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -4,7 +4,8 @@
 //! and 1 days before, each once; a new authorization starts over.
 //!
 //! [`enqueue_due`] is the job: it is idempotent, so running it as often as
-//! wanted (or from several processes) sends each reminder once.
+//! wanted (or from several processes) sends each reminder once. [`run`]
+//! repeats it inside the service.
 
 use super::BindingState;
 use crate::accounts::types::stored_language;
@@ -114,6 +115,22 @@ pub async fn enqueue_due(db: &Db, public_url: &str, now_ms: i64) -> Result<u64, 
         sent += 1;
     }
     Ok(sent)
+}
+
+/// Runs [`enqueue_due`] at the wall clock every `every`, from now on. A
+/// failed run is logged and the next one tries again: nothing is lost, as
+/// the job looks at the bindings, not at what it did last time.
+pub async fn run(db: Db, public_url: String, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match enqueue_due(&db, &public_url, crate::app::now_ms()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "re-authorization reminders enqueued"),
+            Err(error) => tracing::warn!(%error, "re-authorization reminders failed"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,15 +23,23 @@ pub fn routes(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(crate::kyc::pages::routes())
         .merge(crate::ops::pages::routes())
+        .merge(crate::wallets::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .merge(crate::accounts::api::routes())
         .merge(crate::kyc::api::routes())
         .merge(crate::ops::api::routes())
         .merge(crate::receiving::routes())
+        .merge(crate::reconciliation::routes())
+        .merge(crate::webhooks::routes())
+        .merge(crate::payouts::routes())
+        .merge(crate::fx::routes())
+        .merge(crate::withdrawals::routes())
         .merge(crate::openapi::routes())
         .layer(axum::middleware::from_fn(
             crate::accounts::api::same_origin_only,
         ))
+        // For middleware that needs the service (`crate::idempotency`).
+        .layer(axum::Extension(state.clone()))
         .with_state(state)
 }
 
@@ -53,6 +61,28 @@ async fn remember_language(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// The answer to a form post: go to `location` (POST/redirect/GET).
+pub fn see_other(location: &str) -> Response {
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, location.to_string())],
+    )
+        .into_response()
+}
+
+/// Whether a form carries the session's synchronizer token, compared in
+/// constant time.
+pub fn csrf_ok(current: &Current, submitted: &str) -> bool {
+    let expected = current.csrf_token.as_bytes();
+    let submitted = submitted.as_bytes();
+    expected.len() == submitted.len()
+        && expected
+            .iter()
+            .zip(submitted)
+            .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// The session, if the browser has a live one. A member whom the account's
@@ -138,9 +168,14 @@ pub fn layout(frame: &Frame<'_>, title: &str, content: Markup) -> Markup {
                         @if frame.signed_in {
                             a href="/dashboard" { (lang.pick("概览", "Dashboard")) } " · "
                             a href="/receiving-accounts" { (lang.pick("收款账户", "Receiving accounts")) } " · "
+                            a href="/wallets" { (lang.pick("钱包", "Wallets")) } " · "
+                            a href="/fx" { (lang.pick("换汇", "Convert")) } " · "
+                            a href="/withdrawals" { (lang.pick("提现", "Withdraw")) } " · "
+                            a href="/settlements" { (lang.pick("结算", "Settlements")) } " · "
                             a href="/kyc" { (lang.pick("实名认证", "Verification")) } " · "
                             a href="/security" { (lang.pick("安全设置", "Security")) } " · "
                             a href="/team" { (lang.pick("团队", "Team")) } " · "
+                            a href="/webhooks" { "Webhooks" } " · "
                         }
                         a href=(with_lang(frame.uri, Lang::ZhCn)) lang="zh-CN" { "中文" } " | "
                         a href=(with_lang(frame.uri, Lang::En)) lang="en" { "English" }

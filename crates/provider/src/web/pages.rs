@@ -3,6 +3,7 @@
 //! the security settings (password, two-factor, sessions).
 
 use super::csrf::{self, FormToken};
+use super::see_other;
 use super::{Frame, MaybeSignedIn, layout};
 use crate::accounts::api::{ClientInfo, clear_session_cookie, session_cookie, session_token};
 use crate::accounts::policy::{self, SecurityPolicy};
@@ -16,7 +17,7 @@ use crate::password::{MAX_CHARS, MIN_CHARS};
 use crate::ratelimit;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -124,10 +125,6 @@ impl Page<'_> {
             Err(Problem::CsrfRejected.into())
         }
     }
-}
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
 }
 
 fn hidden_token(token: &str) -> Markup {
@@ -843,6 +840,7 @@ async fn dashboard(
                 p.notice { (lang.pick("请启用两步验证：绑定店铺和提现前必须启用。", "Turn on two-factor authentication: it is required before binding a store or withdrawing.")) " " a href="/security" { (lang.pick("去设置", "Set it up")) } }
             }
             p { (lang.pick("欢迎，", "Welcome, ")) (current.user.display_name) }
+            p { a href="/wallets" { (lang.pick("查看钱包余额、交易记录和对账单", "See your wallets: balances, history and statements")) } }
         }
     })
 }

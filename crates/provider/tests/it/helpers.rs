@@ -35,6 +35,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         data_dir: data_dir.path().display().to_string(),
         // Tests deliver the outbox themselves, when they choose.
         outbox_worker: false,
+        // Test receivers listen on 127.0.0.1 over plain HTTP.
+        webhooks: ferry_provider::webhooks::WebhookSettings::local_development(),
         ..Settings::default()
     };
     // Cheaper Argon2id keeps the suite fast on a shared machine; the
@@ -47,11 +49,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("the provider starts");
     let db = service.db().clone();
     let address = spawn(service);
+    let deliverer = Deliverer::new(&settings, db.clone()).expect("the deliverer");
     TestApp {
         address,
         client: new_client(),
         db,
-        deliverer: Deliverer::new(&settings).expect("the mailer"),
+        deliverer,
         settings,
         _database: database,
         _data_dir: data_dir,

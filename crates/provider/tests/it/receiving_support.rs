@@ -9,6 +9,7 @@ use crate::kyc_support::{post as kyc_post, upload_ok};
 use crate::ops_support::{operator, ops_post};
 use ferry_platform::Secret;
 use ferry_provider::connector::{ConnectorSettings, sandbox};
+use ferry_provider::payouts::PartnerBank;
 use ferry_provider::receiving::RegisteredMarketplace;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -63,6 +64,12 @@ pub async fn world_with(adjust: impl FnOnce(&mut ferry_provider::Settings)) -> W
     let ferry = spawn_app_with(|settings| {
         settings.connector = connector;
         settings.receiving.marketplaces = vec![RegisteredMarketplace {
+            name: "sandbox".into(),
+            signing_secret: Secret::new(SIGNING_SECRET.into()),
+        }];
+        // The sandbox's bank entry signs its payout rail's notifications
+        // with the same secret.
+        settings.receiving.partner_banks = vec![PartnerBank {
             name: "sandbox".into(),
             signing_secret: Secret::new(SIGNING_SECRET.into()),
         }];

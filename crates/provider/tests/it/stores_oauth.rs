@@ -5,7 +5,7 @@
 use crate::helpers::{PASSWORD, error_of, new_client};
 use crate::receiving_support::{
     LEGAL_NAME_EN, REDIRECT_URI, SandboxSeller, US, World, ferry_seller, ferry_seller_with_secret,
-    field, fresh_code, open_account, sandbox_seller, world,
+    field, fresh_code, open_account, sandbox_post, sandbox_seller, world, world_with,
 };
 use serde_json::{Value, json};
 
@@ -237,6 +237,144 @@ async fn a_business_name_that_is_not_the_verified_name_goes_to_compliance_review
     );
 }
 
+async fn binding_page(world: &World, client: &reqwest::Client, id: &str, lang: &str) -> String {
+    client
+        .get(
+            world
+                .ferry
+                .url(&format!("/receiving-accounts/{id}?lang={lang}")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_store_with_suspended_listings_is_not_bound_until_they_are_reinstated() {
+    let world = world().await;
+    let (client, store, id) = authorized(&world, "zhou", LEGAL_NAME_EN).await;
+    let account = account_json(&world, &client, &id).await;
+    store
+        .set_us_deposit_method(
+            &world,
+            &field(&account, "account_holder_name"),
+            &field(&account, "routing_number"),
+            &field(&account, "account_number"),
+        )
+        .await;
+    let checked: Value = check(&world, &client, &id).await.json().await.unwrap();
+    assert_eq!(checked["state"], "bound", "{checked}");
+
+    let suspension = format!(
+        "/sandbox/v1/sellers/{}/marketplaces/{US}/listings-suspension",
+        store.seller_id
+    );
+    sandbox_post(&world.sandbox, &suspension, &json!({ "suspended": true })).await;
+    let checked: Value = check(&world, &client, &id).await.json().await.unwrap();
+    assert_eq!(checked["state"], "mismatch", "{checked}");
+    assert_eq!(checked["findings"]["suspended_listings"], true);
+    assert_eq!(
+        checked["findings"]["problems"],
+        json!(["suspended_listings"]),
+        "nothing else disagrees"
+    );
+    let page = binding_page(&world, &client, &id, "en").await;
+    assert!(page.contains(r#"data-state="mismatch""#), "{page}");
+    assert!(page.contains("Not bound"), "{page}");
+    assert!(
+        page.contains("Amazon has suspended this store's listings"),
+        "{page}"
+    );
+    let page = binding_page(&world, &client, &id, "zh-CN").await;
+    assert!(page.contains("亚马逊暂停了该店铺在此站点的商品"), "{page}");
+
+    sandbox_post(&world.sandbox, &suspension, &json!({ "suspended": false })).await;
+    let checked: Value = check(&world, &client, &id).await.json().await.unwrap();
+    assert_eq!(checked["state"], "bound", "{checked}");
+    let page = binding_page(&world, &client, &id, "en").await;
+    assert!(page.contains(r#"data-state="bound""#), "{page}");
+    assert!(
+        !page.contains(r#"data-problem="suspended_listings""#),
+        "{page}"
+    );
+}
+
+async fn inject_sp_api_faults(world: &World, count: u32) {
+    sandbox_post(
+        &world.sandbox,
+        "/sandbox/v1/faults/sp-api",
+        &json!({ "status": 503, "count": count }),
+    )
+    .await;
+}
+
+async fn sp_api_faults_left(world: &World) -> Value {
+    reqwest::get(world.sandbox.url("/sandbox/v1/faults/sp-api"))
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["remaining"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_503_is_retried_and_a_lasting_one_tells_the_seller_to_try_later() {
+    let world = world().await;
+    let attempts = world.ferry.settings.connector.max_attempts;
+    assert_eq!(attempts, 3);
+    let (client, store, id) = authorized(&world, "zhao", LEGAL_NAME_EN).await;
+    let account = account_json(&world, &client, &id).await;
+    store
+        .set_us_deposit_method(
+            &world,
+            &field(&account, "account_holder_name"),
+            &field(&account, "routing_number"),
+            &field(&account, "account_number"),
+        )
+        .await;
+
+    inject_sp_api_faults(&world, attempts - 1).await;
+    let checked = check(&world, &client, &id).await;
+    assert_eq!(checked.status(), 200, "the third attempt gets through");
+    let checked: Value = checked.json().await.unwrap();
+    assert_eq!(checked["state"], "bound", "{checked}");
+    assert_eq!(sp_api_faults_left(&world).await, 0);
+
+    inject_sp_api_faults(&world, 10).await;
+    let (status, code, message) = error_of(check(&world, &client, &id).await).await;
+    assert_eq!((status, code.as_str()), (503, "marketplace_unavailable"));
+    assert!(message.contains("暂时无法连接亚马逊"), "{message}");
+    assert_eq!(
+        sp_api_faults_left(&world).await,
+        10 - attempts,
+        "bounded: {attempts} attempts, then the seller is told"
+    );
+    let account = account_json(&world, &client, &id).await;
+    assert_eq!(account["binding"]["state"], "bound", "nothing changed");
+    let page = client
+        .post(
+            world
+                .ferry
+                .url(&format!("/receiving-accounts/{id}/check?lang=en")),
+        )
+        .form(&[(
+            "csrf",
+            csrf_of(&binding_page(&world, &client, &id, "en").await).as_str(),
+        )])
+        .send()
+        .await
+        .unwrap();
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("We cannot reach Amazon right now; please try again later."),
+        "{page}"
+    );
+}
+
 #[tokio::test]
 async fn a_revoked_authorization_is_detected() {
     let world = world().await;
@@ -337,6 +475,68 @@ async fn owners_are_reminded_30_7_and_1_days_before_the_yearly_reauthorization()
             .iter()
             .all(|mail| mail.text.contains(&format!("/receiving-accounts/{id}")))
     );
+}
+
+/// Moves the binding's yearly deadline to `left_ms` from now, as if it had
+/// been authorized that long before: a year cannot pass inside a test.
+async fn deadline_in(world: &World, id: &str, left_ms: i64) {
+    sqlx::query(
+        "UPDATE store_bindings SET reauthorize_by_at_ms = $1 WHERE receiving_account_id = $2",
+    )
+    .bind(ferry_provider::app::now_ms() + left_ms)
+    .bind(id)
+    .execute(world.ferry.db.writer())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_running_service_sends_each_reauthorization_reminder_once() {
+    const DAY_MS: i64 = 86_400_000;
+    const INTERVAL_MS: u64 = 50;
+    let world = world_with(|settings| settings.connector.reminder_interval_ms = INTERVAL_MS).await;
+    let (_client, _store, id) = authorized(&world, "qin", LEGAL_NAME_EN).await;
+    let email = "qin@example.cn";
+    let reminders = || async {
+        world
+            .ferry
+            .settled_mails_to(email)
+            .await
+            .into_iter()
+            .filter(|mail| mail.subject.contains("店铺授权"))
+            .map(|mail| mail.subject)
+            .collect::<Vec<_>>()
+    };
+    // Many runs of the job pass between each step.
+    let several_runs = || tokio::time::sleep(std::time::Duration::from_millis(INTERVAL_MS * 6));
+    several_runs().await;
+    assert!(reminders().await.is_empty(), "a year ahead: no reminder");
+
+    for (left_ms, days) in [
+        (30 * DAY_MS - 60_000, "30 天"),
+        (7 * DAY_MS - 60_000, "7 天"),
+        (DAY_MS - 60_000, "1 天"),
+    ] {
+        let before = reminders().await.len();
+        deadline_in(&world, &id, left_ms).await;
+        let mut sent = Vec::new();
+        for _ in 0..100 {
+            sent = reminders().await;
+            if sent.len() > before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(INTERVAL_MS)).await;
+        }
+        several_runs().await;
+        let sent_after_more_runs = reminders().await;
+        assert_eq!(sent_after_more_runs.len(), before + 1, "{days}: {sent:?}");
+        assert!(
+            sent_after_more_runs
+                .iter()
+                .any(|subject| subject.contains(days)),
+            "{days}: {sent_after_more_runs:?}"
+        );
+    }
 }
 
 #[tokio::test]

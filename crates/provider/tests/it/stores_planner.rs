@@ -98,12 +98,21 @@ async fn the_planned_payout_and_window_agree_with_the_sandboxs_schedule() {
         &json!({ "ms": 17 * DAY_MS }),
     )
     .await;
-    let settlements: Value = reqwest::get(&settlements_url)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // The sandbox's payout rail notifies Ferry's bank endpoint; the
+    // transfer succeeds once Ferry acknowledges.
+    let mut settlements = Value::Null;
+    for _ in 0..150 {
+        settlements = reqwest::get(&settlements_url)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if settlements["settlements"][0]["deposit"]["fund_transfer_status"] == "Succeeded" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let deposit = &settlements["settlements"][0]["deposit"];
     assert!(deposit["hold"].is_null(), "{deposit}");
     assert_eq!(deposit["fund_transfer_status"], "Succeeded", "{deposit}");
