@@ -367,6 +367,29 @@ fn first_cause(results: &[TransferResult]) -> &'static str {
         .map_or("linked_event_failed", |r| r.code())
 }
 
+/// Applies one leg of the withdrawal's ledger pair; the ledger refusing it
+/// (which the status guards make impossible) is an internal failure naming
+/// the first cause.
+async fn apply_leg(
+    app: &AppState,
+    w: &Withdrawal,
+    kind: &str,
+    flag: i64,
+    reverse: bool,
+    verb: &str,
+) -> Result<(), Fail> {
+    let results = app.ledger.submit(pair(w, kind, flag, reverse)).await?;
+    if applied(&results) {
+        Ok(())
+    } else {
+        Err(Fail::internal(format!(
+            "cannot {verb} {}: {}",
+            w.id,
+            first_cause(&results)
+        )))
+    }
+}
+
 /// Places the pending hold of a requested withdrawal; a refused hold (not
 /// enough money) marks it refused.
 pub async fn place_hold(app: &AppState, w: &Withdrawal) -> Result<Withdrawal, Fail> {
@@ -424,17 +447,7 @@ pub async fn mark_paid(
     bank_reference: &str,
     return_due_at_ms: Option<i64>,
 ) -> Result<(), Fail> {
-    let results = app
-        .ledger
-        .submit(pair(w, "post", TransferFlags::POST_PENDING, false))
-        .await?;
-    if !applied(&results) {
-        return Err(Fail::internal(format!(
-            "cannot post {}: {}",
-            w.id,
-            first_cause(&results)
-        )));
-    }
+    apply_leg(app, w, "post", TransferFlags::POST_PENDING, false, "post").await?;
     let now = now_ms();
     let mut tx = app.db.begin().await?;
     let moved = sqlx::query(
@@ -459,17 +472,7 @@ pub async fn mark_paid(
 
 /// The bank refused: voids the hold, which gives the money back.
 pub async fn mark_failed(app: &AppState, w: &Withdrawal, reason: &str) -> Result<(), Fail> {
-    let results = app
-        .ledger
-        .submit(pair(w, "void", TransferFlags::VOID_PENDING, false))
-        .await?;
-    if !applied(&results) {
-        return Err(Fail::internal(format!(
-            "cannot void {}: {}",
-            w.id,
-            first_cause(&results)
-        )));
-    }
+    apply_leg(app, w, "void", TransferFlags::VOID_PENDING, false, "void").await?;
     let now = now_ms();
     let mut tx = app.db.begin().await?;
     let moved = sqlx::query(
@@ -519,14 +522,7 @@ pub async fn mark_returned(
     w: &Withdrawal,
     recorder: Option<&Recorder<'_>>,
 ) -> Result<(), Fail> {
-    let results = app.ledger.submit(pair(w, "return", 0, true)).await?;
-    if !applied(&results) {
-        return Err(Fail::internal(format!(
-            "cannot reverse {}: {}",
-            w.id,
-            first_cause(&results)
-        )));
-    }
+    apply_leg(app, w, "return", 0, true, "reverse").await?;
     let now = now_ms();
     let mut tx = app.db.begin().await?;
     let moved = sqlx::query(

@@ -27,17 +27,17 @@ const AMAZON_US: &str = "Amazon.com Services LLC";
 
 /// A store bound to a Ferry USD account: the seller's account id, the
 /// receiving account's id and number.
-struct BoundStore {
+pub struct BoundStore {
     /// The seller's signed-in client at Ferry.
-    client: reqwest::Client,
-    seller_email: String,
-    seller_account_id: String,
-    receiving_account_id: String,
-    account_number: String,
-    sandbox_seller_id: String,
+    pub client: reqwest::Client,
+    pub seller_email: String,
+    pub seller_account_id: String,
+    pub receiving_account_id: String,
+    pub account_number: String,
+    pub sandbox_seller_id: String,
 }
 
-async fn bound_store(world: &World, name: &str) -> BoundStore {
+pub async fn bound_store(world: &World, name: &str) -> BoundStore {
     let (client, store, id) = authorized(world, name, LEGAL_NAME_EN).await;
     let account = account_json(world, &client, &id).await;
     let account_number = field(&account, "account_number");

@@ -4,10 +4,9 @@
 //! and each settlement compared with the credits the bank notified.
 
 use crate::helpers::{PASSWORD, TestApp, error_of, new_client, spawn_app};
-use crate::receiving_support::{
-    LEGAL_NAME_EN, SIGNING_SECRET, US, World, field, sandbox_post, world,
-};
-use crate::stores_oauth::{account_json, authorized, csrf_of};
+use crate::payouts::{BoundStore, bound_store};
+use crate::receiving_support::{SIGNING_SECRET, US, World, sandbox_post, world};
+use crate::stores_oauth::csrf_of;
 use ferry_domain::{Currency, Money};
 use ferry_formats::iso20022::camt054::{
     AccountId, AccountScheme, CreditDebit, CreditNotification, Entry, EntryStatus,
@@ -305,47 +304,6 @@ async fn the_pages_list_upload_and_explain_a_settlement() {
         app.count("SELECT COUNT(*) FROM settlement_reports").await,
         1
     );
-}
-
-/// A store bound to a Ferry USD account.
-struct BoundStore {
-    client: reqwest::Client,
-    receiving_account_id: String,
-    account_number: String,
-    sandbox_seller_id: String,
-}
-
-async fn bound_store(world: &World, name: &str) -> BoundStore {
-    let (client, store, id) = authorized(world, name, LEGAL_NAME_EN).await;
-    let account = account_json(world, &client, &id).await;
-    let account_number = field(&account, "account_number");
-    store
-        .set_us_deposit_method(
-            world,
-            &field(&account, "account_holder_name"),
-            &field(&account, "routing_number"),
-            &account_number,
-        )
-        .await;
-    let checked: Value = client
-        .post(
-            world
-                .ferry
-                .url(&format!("/api/v1/receiving-accounts/{id}/binding-checks")),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(checked["state"], "bound", "{checked}");
-    BoundStore {
-        client,
-        receiving_account_id: id,
-        account_number,
-        sandbox_seller_id: store.seller_id,
-    }
 }
 
 async fn refresh(world: &World, store: &BoundStore) -> Value {
